@@ -1,0 +1,175 @@
+// sla_planner tools — shared command-line conventions.
+// SPDX-License-Identifier: Apache-2.0
+//
+// Every tool:
+//   - accepts long flags with '-' or '_' (--profile-results-dir == --profile_results_dir);
+//   - exits 0 on success, 1 on bad data (DataError, I/O), 2 on bad usage (flags, arguments);
+//   - prints one line "<tool>: error: <what>" on stderr on failure;
+//   - writes output files completely or not at all (OutputFile: write to a temporary, then rename);
+//   - shows a progress bar on stderr for long runs (Progress).
+#pragma once
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <cxxopts.hpp>
+
+#include "sla_planner/data_error.hpp"
+
+namespace sla_tools {
+
+enum ExitCode : int { kOk = 0, kBadData = 1, kBadUsage = 2 };
+
+/// Bad usage detected by a tool itself (exit code 2).
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// argv with every "--long_flag" rewritten to "--long-flag" (the value part after '=' is untouched).
+class NormalizedArgs {
+public:
+  NormalizedArgs(int argc, char** argv) {
+    for (int i = 0; i < argc; ++i) {
+      std::string a = argv[i];
+      if (i > 0 && a.size() > 2 && a[0] == '-' && a[1] == '-') {
+        const auto eq = a.find('=');
+        for (std::size_t k = 2; k < a.size() && k < eq; ++k)
+          if (a[k] == '_') a[k] = '-';
+      }
+      store_.push_back(std::move(a));
+    }
+    for (auto& s : store_) ptrs_.push_back(s.data());
+    ptrs_.push_back(nullptr);
+  }
+  int argc() const { return static_cast<int>(store_.size()); }
+  char** argv() { return ptrs_.data(); }
+
+private:
+  std::vector<std::string> store_;
+  std::vector<char*> ptrs_;
+};
+
+/// Runs a tool body, mapping exceptions to one error line and the exit-code convention.
+inline int run_main(const char* tool, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const cxxopts::exceptions::exception& e) {
+    std::fprintf(stderr, "%s: error: %s (see --help)\n", tool, e.what());
+    return kBadUsage;
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "%s: error: %s (see --help)\n", tool, e.what());
+    return kBadUsage;
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "%s: error: %s\n", tool, e.what());
+    return kBadUsage;
+  } catch (const sla_planner::DataError& e) {
+    std::fprintf(stderr, "%s: error: %s\n", tool, e.what());
+    return kBadData;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "%s: error: out of memory\n", tool);
+    return kBadData;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: %s\n", tool, e.what());
+    return kBadData;
+  }
+}
+
+/// An output file that appears complete or not at all: data goes to "<path>.tmp.<pid>", and
+/// commit() flushes, checks for write errors and renames it into place. Without commit() (an
+/// exception, an early return) the temporary is removed.
+class OutputFile {
+public:
+  explicit OutputFile(std::string path)
+      : path_(std::move(path)), tmp_(path_ + ".tmp." + std::to_string(::getpid())) {
+    out_.open(tmp_, std::ios::binary | std::ios::trunc);
+    if (!out_) throw sla_planner::DataError(path_ + ": cannot open for writing: " + std::strerror(errno));
+  }
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  ~OutputFile() {
+    if (!committed_) {
+      out_.close();
+      std::remove(tmp_.c_str());
+    }
+  }
+  std::ofstream& stream() { return out_; }
+  const std::string& temp_path() const { return tmp_; }
+  const std::string& path() const { return path_; }
+  /// Finishes the file. \throws DataError when writing or renaming failed
+  void commit() {
+    out_.flush();
+    const bool ok = static_cast<bool>(out_);
+    out_.close();
+    if (!ok || out_.fail()) {
+      std::remove(tmp_.c_str());
+      committed_ = true;
+      throw sla_planner::DataError(path_ + ": write failed (disk full?)");
+    }
+    if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+      const std::string why = std::strerror(errno);
+      std::remove(tmp_.c_str());
+      committed_ = true;
+      throw sla_planner::DataError(path_ + ": cannot rename temporary file into place: " + why);
+    }
+    committed_ = true;
+  }
+
+private:
+  std::string path_, tmp_;
+  std::ofstream out_;
+  bool committed_ = false;
+};
+
+/// True when stderr is a terminal.
+inline bool stderr_is_tty() { return ::isatty(STDERR_FILENO) == 1; }
+
+/// A progress bar on stderr: "[#########           ]  45%  1.2 s", redrawn at most 10 times a second.
+class Progress {
+public:
+  Progress(bool enabled, std::string label) : enabled_(enabled), label_(std::move(label)), start_(clock::now()) {}
+  ~Progress() { finish(); }
+  /// Reports `done` of `total` units.
+  void update(double done, double total) {
+    if (!enabled_ || finished_) return;
+    const auto now = clock::now();
+    if (drawn_ && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    drawn_ = true;
+    const double frac = total > 0 ? std::min(1.0, std::max(0.0, done / total)) : 0.0;
+    const int width = 30, fill = static_cast<int>(frac * width + 0.5);
+    std::string bar(static_cast<std::size_t>(fill), '#');
+    bar.resize(width, ' ');
+    std::fprintf(stderr, "\r%s [%s] %3d%%  %.1f s", label_.c_str(), bar.c_str(), static_cast<int>(frac * 100 + 0.5),
+                 std::chrono::duration<double>(now - start_).count());
+    std::fflush(stderr);
+  }
+  /// Draws 100% and ends the line (only if anything was drawn).
+  void finish() {
+    if (!enabled_ || finished_) return;
+    finished_ = true;
+    if (!drawn_) return;
+    drawn_ = false;
+    std::string bar(30, '#');
+    std::fprintf(stderr, "\r%s [%s] 100%%  %.1f s\n", label_.c_str(), bar.c_str(),
+                 std::chrono::duration<double>(clock::now() - start_).count());
+  }
+
+private:
+  using clock = std::chrono::steady_clock;
+  bool enabled_;
+  bool finished_ = false;
+  bool drawn_ = false;
+  std::string label_;
+  clock::time_point start_, last_{};
+};
+
+}  // namespace sla_tools
