@@ -105,11 +105,17 @@ public:
   const std::string& temp_path() const { return tmp_; }
   const std::string& path() const { return path_; }
   /// Finishes the file. \throws DataError when writing or renaming failed
+  /// When the stream was closed by the caller (another library wrote temp_path() by name), only
+  /// the rename is done.
   void commit() {
-    out_.flush();
-    const bool ok = static_cast<bool>(out_);
-    out_.close();
-    if (!ok || out_.fail()) {
+    bool ok = true;
+    if (out_.is_open()) {
+      out_.flush();
+      ok = static_cast<bool>(out_);
+      out_.close();
+      ok = ok && !out_.fail();
+    }
+    if (!ok) {
       std::remove(tmp_.c_str());
       committed_ = true;
       throw sla_planner::DataError(path_ + ": write failed (disk full?)");

@@ -1,0 +1,174 @@
+// sla_planner — header-only SLA planner for disaggregated LLM serving.
+// SPDX-License-Identifier: Apache-2.0
+//
+// The dry run of NVIDIA Dynamo's SLA planner (planner_core.py, dryrun_run): replay a per-interval
+// load through the planner and compare the load with the capacity the chosen fleet could carry
+// within the SLA. Differences from the reference, on purpose: empty intervals inside the trace are
+// kept (the reference dropped them and compressed time), and the safe limits include the GPUs per
+// engine (the reference forgot them; with 1-GPU engines both agree).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sla_planner/planner/basic_planner.hpp"
+
+namespace sla_planner {
+
+/// Per-interval series of a dry run (the reference's plot data), all of the same length.
+struct DryRunSeries {
+  std::vector<double> time;         ///< seconds from the first interval
+  std::vector<double> rr;           ///< requests in the interval (actual)
+  std::vector<double> est_rr;       ///< forecast made before the interval
+  std::vector<double> isl, est_isl; ///< mean ISL, actual and forecast
+  std::vector<double> osl, est_osl; ///< mean OSL, actual and forecast
+  std::vector<long long> num_p;     ///< prefill engines during the interval
+  std::vector<double> p_thpt;       ///< prefill tokens in the interval (rr × isl)
+  std::vector<double> safe_p_thpt;  ///< prefill tokens num_p engines carry within the TTFT target
+  std::vector<long long> num_d;     ///< decode engines during the interval
+  std::vector<double> d_thpt;       ///< decode tokens in the interval (rr × osl)
+  std::vector<double> safe_d_thpt;  ///< decode tokens num_d engines carry within the ITL target
+};
+
+/// Totals over a dry run.
+struct DryRunSummary {
+  std::size_t intervals = 0;
+  double gpu_hours = 0;                  ///< Σ (num_p·gp + num_d·gd) × interval / 3600
+  std::size_t prefill_overloaded = 0;    ///< intervals with p_thpt > safe_p_thpt
+  std::size_t decode_overloaded = 0;     ///< intervals with d_thpt > safe_d_thpt
+  long long peak_prefill = 0, peak_decode = 0, peak_gpus = 0;
+  double mape_rr = 0, mape_isl = 0, mape_osl = 0;  ///< one-step forecast error (%), intervals with actual > 0
+};
+
+/// Result of a dry run.
+struct DryRunResult {
+  DryRunSeries series;
+  DryRunSummary summary;
+};
+
+/// Settings of a dry run beyond the planner's own.
+struct DryRunOptions {
+  long long start_num_p = 1;  ///< prefill engines in the first interval (>= 1)
+  long long start_num_d = 1;  ///< decode engines in the first interval (>= 1)
+  /// Called after each interval with (done, total); for progress display. May be empty.
+  std::function<void(std::size_t, std::size_t)> progress;
+
+  /// \throws std::invalid_argument naming the field
+  void validate() const {
+    if (start_num_p < 1) throw std::invalid_argument("'start_num_p' must be >= 1, got " + std::to_string(start_num_p));
+    if (start_num_d < 1) throw std::invalid_argument("'start_num_d' must be >= 1, got " + std::to_string(start_num_d));
+  }
+};
+
+/// Mean absolute percentage error of forecasts against actuals, over indices >= 1 whose actual
+/// is positive (index 0 has no forecast). 0 when no index qualifies.
+inline double one_step_mape(const std::vector<double>& actual, const std::vector<double>& forecast) {
+  double sum = 0;
+  std::size_t n = 0;
+  for (std::size_t i = 1; i < actual.size() && i < forecast.size(); ++i) {
+    if (actual[i] > 0) {
+      sum += std::fabs(forecast[i] - actual[i]) / actual[i];
+      ++n;
+    }
+  }
+  return n ? 100.0 * sum / static_cast<double>(n) : 0.0;
+}
+
+/// Replays per-interval load (request count, mean ISL, mean OSL per adjustment interval) through
+/// a planner with correction factors off, exactly as the reference dry run:
+/// interval 0 uses the actual load as its estimate and the start counts; each later interval is
+/// forecast from the intervals before it, sized with the replica formulas, and then observed.
+/// `planner` must be fresh (or warmed up); its config's no_correction should be true.
+template <class Perf>
+DryRunResult dry_run(BasicPlanner<Perf>& planner, const std::vector<double>& num_req, const std::vector<double>& isl,
+                     const std::vector<double>& osl, const DryRunOptions& options = {}) {
+  options.validate();
+  if (num_req.size() != isl.size() || num_req.size() != osl.size())
+    throw std::invalid_argument("dry_run: num_req, isl and osl must have the same length");
+  const PlannerConfig& c = planner.config();
+  const Perf& perf = planner.perf();
+  const double interval = c.adjustment_interval_s;
+  const std::size_t n = num_req.size();
+  DryRunResult res;
+  DryRunSeries& s = res.series;
+
+  // Tokens per interval `count` engines carry within the SLA at this interval's actual lengths.
+  auto safe_prefill = [&](long long count, double in) {
+    if (perf.prefill_ttft_ms(in) > c.ttft_ms) return 0.0;
+    return static_cast<double>(count) * c.prefill_engine_num_gpu * perf.prefill_thpt_per_gpu(in) * interval;
+  };
+  auto safe_decode = [&](long long count, double in, double out) {
+    const DecodeOperatingPoint best = perf.decode_best(c.itl_ms, in + out / 2.0);
+    if (best.itl_ms > c.itl_ms) return 0.0;
+    return static_cast<double>(count) * c.decode_engine_num_gpu * best.thpt_per_gpu * interval;
+  };
+  auto record_actual = [&](std::size_t i) {
+    s.rr.push_back(num_req[i]);
+    s.isl.push_back(isl[i]);
+    s.osl.push_back(osl[i]);
+    s.p_thpt.push_back(num_req[i] * isl[i]);
+    s.d_thpt.push_back(num_req[i] * osl[i]);
+    s.safe_p_thpt.push_back(safe_prefill(s.num_p.back(), isl[i]));
+    s.safe_d_thpt.push_back(safe_decode(s.num_d.back(), isl[i], osl[i]));
+  };
+  auto observe = [&](std::size_t i) {
+    Metrics m;
+    m.num_req = num_req[i];
+    m.isl = isl[i];
+    m.osl = osl[i];
+    planner.observe(m);
+  };
+
+  if (n == 0) return res;
+  for (auto* v : {&s.time, &s.rr, &s.est_rr, &s.isl, &s.est_isl, &s.osl, &s.est_osl, &s.p_thpt, &s.safe_p_thpt,
+                  &s.d_thpt, &s.safe_d_thpt})
+    v->reserve(n);
+  s.num_p.reserve(n);
+  s.num_d.reserve(n);
+
+  s.time.push_back(0.0);
+  s.est_rr.push_back(num_req[0]);
+  s.est_isl.push_back(isl[0]);
+  s.est_osl.push_back(osl[0]);
+  s.num_p.push_back(options.start_num_p);
+  s.num_d.push_back(options.start_num_d);
+  record_actual(0);
+  observe(0);
+  if (options.progress) options.progress(1, n);
+
+  for (std::size_t i = 1; i < n; ++i) {
+    s.time.push_back(static_cast<double>(i) * interval);
+    const Decision d = planner.plan({s.num_p.back(), s.num_d.back()});
+    s.est_rr.push_back(d.predicted_num_req);
+    s.est_isl.push_back(d.predicted_isl);
+    s.est_osl.push_back(d.predicted_osl);
+    s.num_p.push_back(d.num_prefill);
+    s.num_d.push_back(d.num_decode);
+    observe(i);
+    record_actual(i);
+    if (options.progress) options.progress(i + 1, n);
+  }
+
+  DryRunSummary& sum = res.summary;
+  sum.intervals = n;
+  for (std::size_t i = 0; i < n; ++i) {
+    const long long g = c.gpus(s.num_p[i], s.num_d[i]);
+    sum.gpu_hours += static_cast<double>(g) * interval / 3600.0;
+    sum.prefill_overloaded += s.p_thpt[i] > s.safe_p_thpt[i];
+    sum.decode_overloaded += s.d_thpt[i] > s.safe_d_thpt[i];
+    sum.peak_prefill = std::max(sum.peak_prefill, s.num_p[i]);
+    sum.peak_decode = std::max(sum.peak_decode, s.num_d[i]);
+    sum.peak_gpus = std::max(sum.peak_gpus, g);
+  }
+  sum.mape_rr = one_step_mape(s.rr, s.est_rr);
+  sum.mape_isl = one_step_mape(s.isl, s.est_isl);
+  sum.mape_osl = one_step_mape(s.osl, s.est_osl);
+  return res;
+}
+
+}  // namespace sla_planner
