@@ -96,7 +96,10 @@ public:
     a.shape = header_shape(header, fail);
     if (a.shape.size() > 2) throw fail("arrays of rank " + std::to_string(a.shape.size()) + " are not supported (1-D or 2-D)");
     std::size_t n = 1;
-    for (auto d : a.shape) n *= d;
+    for (auto d : a.shape) {
+      if (d != 0 && n > (std::size_t(1) << 48) / d) throw fail("malformed .npy header (shape too large)");
+      n *= d;
+    }
 
     const std::string& t = a.dtype;
     if (t.size() < 3) throw fail("unsupported dtype '" + t + "'");

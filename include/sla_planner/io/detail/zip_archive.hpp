@@ -47,12 +47,16 @@ public:
     const std::uint64_t data = off + 30 + u16(off + 26) + u16(off + 28);
     need(data, entry.compressed_size, "data of member '" + entry.name + "'");
     const unsigned char* src = bytes_.data() + data;
-    if (entry.uncompressed_size > (std::uint64_t(1) << 34))
-      fail("member '" + entry.name + "': implausible size " + std::to_string(entry.uncompressed_size));
+    // Validate the declared size before allocating it: a stored member is as large as its data,
+    // and deflate expands at most about 1032:1.
+    if (entry.method == 0 && entry.compressed_size != entry.uncompressed_size)
+      fail("member '" + entry.name + "': stored member with differing sizes");
+    if (entry.uncompressed_size > (std::uint64_t(1) << 34) ||
+        (entry.method == 8 && entry.uncompressed_size > entry.compressed_size * 1032 + 1024))
+      fail("member '" + entry.name + "': implausible size " + std::to_string(entry.uncompressed_size) + " for " +
+           std::to_string(entry.compressed_size) + " compressed bytes");
     std::vector<unsigned char> out(static_cast<std::size_t>(entry.uncompressed_size));
     if (entry.method == 0) {
-      if (entry.compressed_size != entry.uncompressed_size)
-        fail("member '" + entry.name + "': stored member with differing sizes");
       if (!out.empty()) std::memcpy(out.data(), src, out.size());
     } else if (entry.method == 8) {
       inflate_raw(entry, src, out);
