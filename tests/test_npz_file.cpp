@@ -70,7 +70,8 @@ TEST_CASE("npz: bad archives give one line naming the file and the problem") {
     CHECK_THROWS_AS(NpzFile::load(npz(c.file)), DataError);
     CHECK_THROWS_WITH(NpzFile::load(npz(c.file)), npz(c.file) + ": " + c.message);
   }
-  CHECK_THROWS_WITH(NpzFile::load(npz("absent.npz")), npz("absent.npz") + ": cannot open file");
+  CHECK_THROWS_WITH(NpzFile::load(npz("absent.npz")), npz("absent.npz") + ": file not found");
+  CHECK_THROWS_WITH(NpzFile::load(test::data_path("npz")), test::data_path("npz") + ": not a regular file");
 }
 
 TEST_CASE("npz: profile values that are NaN, infinite or of mismatched lengths are named") {

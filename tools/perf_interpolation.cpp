@@ -17,34 +17,16 @@
 
 #include "common/cli.hpp"
 #include "sla_planner/interp/decode_interpolator.hpp"
+#include "common/pre_swept_root.hpp"
 #include "sla_planner/interp/perf_estimate.hpp"
 #include "sla_planner/interp/prefill_interpolator.hpp"
 #include "sla_planner/profile/pre_swept_spec.hpp"
 #include "sla_planner/profile/profile.hpp"
 
-#ifndef SLA_PLANNER_SOURCE_PRE_SWEPT
-#define SLA_PLANNER_SOURCE_PRE_SWEPT ""
-#endif
-#ifndef SLA_PLANNER_INSTALLED_PRE_SWEPT
-#define SLA_PLANNER_INSTALLED_PRE_SWEPT ""
-#endif
 
 namespace {
 
 constexpr const char* kTool = "perf_interpolation";
-
-bool is_directory(const std::string& p) {
-  struct stat st {};
-  return !p.empty() && ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/// profiling_results/pre_swept under the working directory, else the source tree's copy, else
-/// the installed copy; the first when none exists (the loader then names it).
-std::string default_pre_swept_root() {
-  for (const char* c : {"profiling_results/pre_swept", SLA_PLANNER_SOURCE_PRE_SWEPT, SLA_PLANNER_INSTALLED_PRE_SWEPT})
-    if (is_directory(c)) return c;
-  return "profiling_results/pre_swept";
-}
 
 /// The integer value of flag `--name`. \throws UsageError naming the flag
 long parse_long(const cxxopts::ParseResult& r, const char* name) {
@@ -163,7 +145,7 @@ int main(int argc, char** argv) {
     q.validate();
 
     const std::string dir = r["profile-results-dir"].as<std::string>();
-    const std::string root = r.count("pre-swept-root") ? r["pre-swept-root"].as<std::string>() : default_pre_swept_root();
+    const std::string root = r.count("pre-swept-root") ? r["pre-swept-root"].as<std::string>() : sla_tools::default_pre_swept_root();
     const auto profile = sla_planner::Profile::load(dir, root);
     const sla_planner::PrefillInterpolator prefill(profile.prefill);
     const sla_planner::DecodeInterpolator decode(profile.decode);

@@ -82,7 +82,7 @@ grep -q 'Exit codes: 0 ok, 1 bad data, 2 bad usage.' "$TMP/out" || fail "--help 
 run 2 "$TMP/out" "$TMP/err"
 expect_stderr "$TMP/err" "perf_interpolation: error: --profile-results-dir is required (see --help)"
 run 2 "$TMP/out" "$TMP/err" --profile-results-dir "$PROFILE" --bogus
-expect_stderr "$TMP/err" "perf_interpolation: error: Option ‘bogus’ does not exist (see --help)"
+expect_stderr "$TMP/err" "perf_interpolation: error: Option 'bogus' does not exist (see --help)"
 run 2 "$TMP/out" "$TMP/err" --profile-results-dir "$PROFILE" --isl 3k
 expect_stderr "$TMP/err" "perf_interpolation: error: --isl: expected an integer, got '3k' (see --help)"
 run 2 "$TMP/out" "$TMP/err" --profile-results-dir "$PROFILE" --itl fast

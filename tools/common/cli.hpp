@@ -63,7 +63,11 @@ inline int run_main(const char* tool, const std::function<int()>& body) {
   try {
     return body();
   } catch (const cxxopts::exceptions::exception& e) {
-    std::fprintf(stderr, "%s: error: %s (see --help)\n", tool, e.what());
+    // cxxopts quotes with U+2018/U+2019; the rest of our messages use ASCII quotes.
+    std::string msg = e.what();
+    for (const char* q : {"\xE2\x80\x98", "\xE2\x80\x99"})
+      for (auto pos = msg.find(q); pos != std::string::npos; pos = msg.find(q)) msg.replace(pos, 3, "'");
+    std::fprintf(stderr, "%s: error: %s (see --help)\n", tool, msg.c_str());
     return kBadUsage;
   } catch (const UsageError& e) {
     std::fprintf(stderr, "%s: error: %s (see --help)\n", tool, e.what());

@@ -5,8 +5,6 @@
 // --ttft, --itl and --adjustment-interval. Precedence: defaults < --config FILE.json < flags.
 #pragma once
 
-#include <sys/stat.h>
-
 #include <fstream>
 #include <string>
 
@@ -14,28 +12,12 @@
 #include <nlohmann/json.hpp>
 
 #include "common/cli.hpp"
+#include "common/pre_swept_root.hpp"
 #include "sla_planner/data_error.hpp"
 #include "sla_planner/planner/planner_config.hpp"
 #include "sla_planner/profile/profile.hpp"
 
-#ifndef SLA_PLANNER_SOURCE_PRE_SWEPT
-#define SLA_PLANNER_SOURCE_PRE_SWEPT ""
-#endif
-#ifndef SLA_PLANNER_INSTALLED_PRE_SWEPT
-#define SLA_PLANNER_INSTALLED_PRE_SWEPT ""
-#endif
-
 namespace sla_tools {
-
-/// Where the pre-swept tables are when --pre-swept-root is not given: ./profiling_results/pre_swept,
-/// else the source tree's copy, else the installed copy.
-inline std::string default_pre_swept_root() {
-  for (const char* c : {"profiling_results/pre_swept", SLA_PLANNER_SOURCE_PRE_SWEPT, SLA_PLANNER_INSTALLED_PRE_SWEPT}) {
-    struct stat st {};
-    if (c[0] != '\0' && ::stat(c, &st) == 0 && S_ISDIR(st.st_mode)) return c;
-  }
-  return "profiling_results/pre_swept";
-}
 
 /// Adds the planner flags (no defaults in cxxopts, so that only given flags override --config).
 inline void add_planner_flags(cxxopts::Options& opts) {

@@ -22,6 +22,7 @@
 
 #include "sla_planner/data_error.hpp"
 #include "sla_planner/interp/clough_tocher_2d.hpp"
+#include "sla_planner/interp/decode_operating_point.hpp"
 #include "sla_planner/profile/decode_profile.hpp"
 
 namespace sla_planner {
@@ -59,15 +60,6 @@ struct DecodeInterpolatorOptions {
 struct DecodeGridIndex {
   int kv = 0;       ///< kv_usage index, 0..resolution-1
   int context = 0;  ///< context-length index, 0..resolution-1
-};
-
-/// The best decode operating point under an ITL target (find_best_throughput_per_gpu).
-struct DecodeOperatingPoint {
-  double thpt_per_gpu = 0;  ///< decode throughput at that point (tokens/s/GPU)
-  double itl_ms = 0;        ///< ITL at that point (milliseconds); may exceed the target if none met it
-  double kv_usage = 0;      ///< active KV-cache usage (fraction 0..1)
-  int kv_index = -1;        ///< grid column of kv_usage (Reference); -1 in Exact mode
-  int context_index = -1;   ///< grid row of the context length (Reference); -1 in Exact mode
 };
 
 /// Build once from a DecodeProfile, then query ITL (ms) and throughput (tokens/s/GPU) at a

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <sys/stat.h>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,6 +52,9 @@ public:
   /// \throws DataError when the file is missing, not a zip, truncated, corrupt, or holds an
   ///         unsupported array (dtype, byte order, rank > 2).
   static NpzFile load(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) throw DataError(path + ": file not found");
+    if (!S_ISREG(st.st_mode)) throw DataError(path + ": not a regular file");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw DataError(path + ": cannot open file");
     std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -21,7 +21,7 @@
 #include "sla_planner/planner/decision.hpp"
 #include "sla_planner/planner/metrics.hpp"
 #include "sla_planner/planner/planner_config.hpp"
-#include "sla_planner/planner/decode_operating_point.hpp"
+#include "sla_planner/interp/decode_operating_point.hpp"
 #include "sla_planner/planner/replica_calculator.hpp"
 #include "sla_planner/predict/load_predictor.hpp"
 

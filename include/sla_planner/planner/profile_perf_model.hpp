@@ -6,7 +6,7 @@
 
 #include "sla_planner/interp/decode_interpolator.hpp"
 #include "sla_planner/interp/prefill_interpolator.hpp"
-#include "sla_planner/planner/decode_operating_point.hpp"
+#include "sla_planner/interp/decode_operating_point.hpp"
 #include "sla_planner/profile/profile.hpp"
 
 namespace sla_planner {
@@ -32,8 +32,7 @@ public:
   }
   /// The highest-throughput decode point whose ITL is within `itl_ms` at `context`.
   DecodeOperatingPoint decode_best(double itl_ms, double context) const {
-    const auto b = decode_.find_best_throughput_per_gpu(itl_ms, context);
-    return {b.thpt_per_gpu, b.itl_ms, b.kv_usage};
+    return decode_.find_best_throughput_per_gpu(itl_ms, context);
   }
 
   const PrefillInterpolator& prefill() const noexcept { return prefill_; }

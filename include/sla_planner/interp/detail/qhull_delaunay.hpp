@@ -11,6 +11,12 @@
 // transforms are computed as LAPACK getrf/gecon/getrs compute them for a 2x2 system.
 #pragma once
 
+// Qhull defines short macros (True, False, realT, pointT, dX(), trace0(), ...). When this header is
+// the first to include Qhull, they are removed again at its end so that they cannot collide with a
+// user's names; code that wants them should include <libqhull_r/libqhull_r.h> before sla_planner.
+#ifndef qhDEFlibqhull
+#define SLA_PLANNER_DETAIL_UNDEF_QHULL_MACROS
+#endif
 #include <libqhull_r/libqhull_r.h>
 
 #include <algorithm>
@@ -213,3 +219,69 @@ inline Delaunay2D qhull_delaunay_2d(const double* xy, int n) {
 }
 
 }  // namespace sla_planner::detail
+
+#ifdef SLA_PLANNER_DETAIL_UNDEF_QHULL_MACROS
+#undef COUNTmax
+#undef DEFcountT
+#undef DEFqhT
+#undef DEFqhstatT
+#undef DEFsetT
+#undef False
+#undef MAYdebugx
+#undef MSG_ERROR
+#undef MSG_FIX
+#undef MSG_MAXLEN
+#undef MSG_OUTPUT
+#undef MSG_QHULL_ERROR
+#undef MSG_STDERR
+#undef MSG_TRACE0
+#undef MSG_TRACE1
+#undef MSG_TRACE2
+#undef MSG_TRACE3
+#undef MSG_TRACE4
+#undef MSG_TRACE5
+#undef MSG_WARNING
+#undef True
+#undef boolT
+#undef coordT
+#undef dW
+#undef dX
+#undef dY
+#undef dZ
+#undef det2_
+#undef det3_
+#undef fabs_
+#undef flagT
+#undef fmax_
+#undef fmin_
+#undef getid_
+#undef maximize_
+#undef minimize_
+#undef otherfacet_
+#undef pointT
+#undef realT
+#undef trace0
+#undef trace1
+#undef trace2
+#undef trace3
+#undef trace4
+#undef trace5
+#undef wadd_
+#undef wmax_
+#undef wmin_
+#undef wval_
+#undef wwadd_
+#undef wwmax_
+#undef wwval_
+#undef zadd_
+#undef zdef_
+#undef zinc_
+#undef zmax_
+#undef zmin_
+#undef zval_
+#undef zzadd_
+#undef zzdef_
+#undef zzinc_
+#undef zzval_
+#undef SLA_PLANNER_DETAIL_UNDEF_QHULL_MACROS
+#endif

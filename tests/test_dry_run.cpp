@@ -1,0 +1,84 @@
+// The dry run against tests/data/golden/dryrun/*.json (the Python planner's dry-run rules; see
+// ../shared/golden/README). The per-interval load (rr, isl, osl) comes from the golden file here;
+// test_planner_dryrun_tool checks that reading the trace gives the same load.
+#include <catch2/catch.hpp>
+
+#include "sla_planner/planner/planner.hpp"
+#include "sla_planner/sim/dry_run.hpp"
+#include "test_helpers.hpp"
+
+using namespace sla_planner;
+
+namespace {
+void check_series(const nlohmann::json& e, const char* key, const std::vector<double>& got) {
+  const auto want = e.at(key).get<std::vector<double>>();
+  REQUIRE(got.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    INFO(key << "[" << i << "] = " << got[i] << ", expected " << want[i]);
+    REQUIRE(test::rel_diff(got[i], want[i]) <= 1e-9);
+  }
+}
+void check_counts(const nlohmann::json& e, const char* key, const std::vector<long long>& got) {
+  const auto want = e.at(key).get<std::vector<long long>>();
+  REQUIRE(got == want);
+}
+
+void replay_golden(const std::string& name) {
+  const auto g = test::load_json(test::data_path("golden/dryrun/" + name));
+  const auto& a = g["args"];
+  PlannerConfig c;
+  c.ttft_ms = a["ttft"].get<double>();
+  c.itl_ms = a["itl"].get<double>();
+  c.adjustment_interval_s = a["adjustment_interval"].get<double>();
+  if (a.contains("max_gpu_budget")) c.max_gpu_budget = a["max_gpu_budget"].get<int>();
+  c.load_predictor = a["load_predictor"].get<std::string>();
+  c.no_correction = true;
+  const std::string profile = g["profile"].get<std::string>();  // "profiles/<name>"
+  const Profile prof = Profile::load(test::profile_path(profile.substr(profile.find('/') + 1)));
+  Planner planner(c, ProfilePerfModel(prof));
+  const auto& e = g["expected"];
+  const DryRunResult r = dry_run(planner, e["rr"].get<std::vector<double>>(), e["isl"].get<std::vector<double>>(),
+                                 e["osl"].get<std::vector<double>>());
+  const DryRunSeries& s = r.series;
+  check_series(e, "time", s.time);
+  check_series(e, "est_rr", s.est_rr);
+  check_series(e, "est_isl", s.est_isl);
+  check_series(e, "est_osl", s.est_osl);
+  check_counts(e, "num_p", s.num_p);
+  check_counts(e, "num_d", s.num_d);
+  check_series(e, "p_thpt", s.p_thpt);
+  check_series(e, "d_thpt", s.d_thpt);
+  check_series(e, "safe_p_thpt", s.safe_p_thpt);
+  check_series(e, "safe_d_thpt", s.safe_d_thpt);
+  CHECK(r.summary.intervals == s.time.size());
+}
+}  // namespace
+
+TEST_CASE("dry run reproduces the Python planner on the seed example (sin_constant)") { replay_golden("sin_constant.json"); }
+TEST_CASE("dry run under a GPU budget of 4 (sin_budget4_constant)") { replay_golden("sin_budget4_constant.json"); }
+TEST_CASE("dry run on the Mooncake conversation trace (mooncake_conv_constant)") {
+  replay_golden("mooncake_conv_constant.json");
+}
+
+TEST_CASE("dry run summary: GPU-hours, overloads, peaks, MAPE") {
+  PlannerConfig c;
+  c.ttft_ms = 200;
+  c.itl_ms = 10;
+  c.load_predictor = "constant";
+  c.no_correction = true;
+  const Profile prof = Profile::load(test::profile_path("H200_TP1P_TP1D"));
+  Planner planner(c, ProfilePerfModel(prof));
+  const DryRunResult r = dry_run(planner, {100, 200, 0, 400}, {3000, 3000, 3000, 3000}, {300, 300, 300, 300});
+  const auto& s = r.series;
+  REQUIRE(s.num_p == std::vector<long long>{1, 1, 1, 1});
+  CHECK(r.summary.gpu_hours == Approx(4 * 2 * 60 / 3600.0));
+  CHECK(r.summary.peak_gpus == 2);
+  // forecasts (constant): 100, 200, 0 for actuals 200, 0, 400 -> |100-200|/200 and |0-400|/400
+  CHECK(r.summary.mape_rr == Approx(100.0 * (0.5 + 1.0) / 2));
+  CHECK(r.summary.mape_isl == 0.0);
+  CHECK(one_step_mape({1, 0, 0}, {1, 5, 5}) == 0.0);
+  CHECK_THROWS_WITH(dry_run(planner, {1, 2}, {1}, {1, 2}), "dry_run: num_req, isl and osl must have the same length");
+  DryRunOptions bad;
+  bad.start_num_p = 0;
+  CHECK_THROWS_WITH(dry_run(planner, {1}, {1}, {1}, bad), "'start_num_p' must be >= 1, got 0");
+}
