@@ -48,6 +48,7 @@ struct ProphetFit {
   bool changepoints_released = false;    ///< a second phase let the slope changes move off 0
   long evaluations = 0;                  ///< objective and gradient evaluations
   double t_next = 0.0;                   ///< scaled time of the forecast point
+  double forecast_raw = 0.0;             ///< the model's forecast before the output rules (may be < 0)
 };
 
 /// Forecasts the next interval with Prophet's trend (plus any seasonalities) fitted to the window.
@@ -161,7 +162,8 @@ private:
       for (Eigen::Index j = 0; j < d.S(); ++j) fit_.changepoints_t.push_back(d.cp_t[j]);
       fit_.beta.assign(static_cast<std::size_t>(K), 0.0);
       for (const auto& s : seas) fit_.seasonalities.push_back(s.name);
-      return Forecast::finalize((fit_.k * fit_.t_next + fit_.m) * y_scale, last, FitStatus::Success);
+      fit_.forecast_raw = (fit_.k * fit_.t_next + fit_.m) * y_scale;
+      return Forecast::finalize(fit_.forecast_raw, last, FitStatus::Success);
     }
     const double inf = std::numeric_limits<double>::infinity();
     Eigen::VectorXd lb = Eigen::VectorXd::Constant(lay.size(), -inf);
@@ -221,7 +223,8 @@ private:
       detail::prophet_fourier_row(epoch_of(first_step + static_cast<double>(T)), seas, row);
       seasonal = row.dot(x.segment(lay.beta(0), K));
     }
-    return Forecast::finalize((trend + seasonal) * y_scale, last, status, std::move(why));
+    fit_.forecast_raw = (trend + seasonal) * y_scale;
+    return Forecast::finalize(fit_.forecast_raw, last, status, std::move(why));
   }
 
   struct Run {
