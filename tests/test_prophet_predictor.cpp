@@ -33,16 +33,18 @@ struct Miss {
   double ours, ref, err;
 };
 
-/// Share of windows of one golden file whose forecast is within 1% of the window's max of R's.
-double share_within_one_percent(const std::string& file) {
+/// Share of windows of one golden file whose forecast is within 1% of the window's max of R's;
+/// `worst` receives the largest error (share of the window's max).
+double share_within_one_percent(const std::string& file, ProphetParams params = {}, double* worst = nullptr) {
   const auto j = load_json(data_path("golden/predictors/" + file));
   std::vector<Miss> all;
   std::size_t ok = 0, i = 0;
   for (const auto& c : j.at("cases")) {
     const std::vector<double> w = c.at("window").get<std::vector<double>>();
     const double ref = c.at("prophet").get<double>();
-    ProphetPredictor p = fed(w);
-    const double ours = p.predict_next();
+    ProphetPredictor p = fed(w, params);
+    p.predict_next();
+    const double ours = p.last_fit().forecast_raw;  // R's forecast is not clamped
     CHECK(std::isfinite(ours));
     const double err = std::abs(ours - ref) / window_max(w);
     if (err <= 0.01) ++ok;
@@ -50,10 +52,12 @@ double share_within_one_percent(const std::string& file) {
   }
   std::sort(all.begin(), all.end(), [](const Miss& a, const Miss& b) { return a.err > b.err; });
   const double share = static_cast<double>(ok) / static_cast<double>(all.size());
-  std::cout << file << ": " << ok << "/" << all.size() << " within 1% of the window max; worst:";
+  if (worst) *worst = all.front().err;
+  std::cout << file << (params.optimizer == ProphetOptimizer::LBFGS ? " (L-BFGS-B)" : "") << ": " << ok << "/" << all.size() << " within 1% of the window max; worst:";
   for (std::size_t k = 0; k < std::min<std::size_t>(3, all.size()); ++k)
     std::cout << " [case " << all[k].index << ", n=" << all[k].n << ": " << std::setprecision(7) << all[k].ours
               << " vs " << all[k].ref << ", " << std::setprecision(3) << 100.0 * all[k].err << "%]";
+  std::cout << std::setprecision(6);
   std::cout << "\n";
   return share;
 }
@@ -61,13 +65,88 @@ double share_within_one_percent(const std::string& file) {
 }  // namespace
 
 TEST_CASE("Prophet matches R prophet on the shared golden windows", "[prophet][golden]") {
-  // Issue 3 asks for >= 95%; every window is within 1% (worst about 0.4%, see the printout).
-  CHECK(share_within_one_percent("sin_request_counts.json") >= 0.95);
-  CHECK(share_within_one_percent("mooncake_conversation_request_counts.json") >= 0.95);
+  // Issue 3 asks for >= 95% within 1%. Below 100 points Prophet (and so this class) optimizes with
+  // Stan's Newton method, reproduced step for step: every window agrees to about 1e-10.
+  for (const char* file : {"sin_request_counts.json", "mooncake_conversation_request_counts.json",
+                           "prophet/azure_conv_request_counts.json"}) {
+    INFO(file);
+    double worst = 1.0;
+    CHECK(share_within_one_percent(file, {}, &worst) == 1.0);
+    CHECK(worst < 1e-8);
+  }
+}
+
+TEST_CASE("Prophet's L-BFGS-B mode reaches the posterior mode", "[prophet][golden]") {
+  // The alternative optimizer finds the local posterior mode. On the shared windows that is where
+  // Stan's Newton ends too (within 0.4% of the max); on the Azure trace 11 of 55 windows differ by
+  // up to 18%: there the data pull changepoints off 0, which Stan's Newton rarely lets happen.
+  ProphetParams lbfgs;
+  lbfgs.optimizer = ProphetOptimizer::LBFGS;
+  double worst = 1.0;
+  CHECK(share_within_one_percent("sin_request_counts.json", lbfgs, &worst) == 1.0);
+  CHECK(worst < 0.005);
+  CHECK(share_within_one_percent("mooncake_conversation_request_counts.json", lbfgs, &worst) == 1.0);
+  CHECK(worst < 0.005);
+  // On an Azure window where the two differ, L-BFGS-B's optimum is the better one.
+  const auto j = load_json(data_path("golden/predictors/prophet/azure_conv_request_counts.json"));
+  const std::vector<double> w = j.at("cases").at(50).at("window").get<std::vector<double>>();
+  ProphetPredictor newton = fed(w), mode = fed(w, lbfgs);
+  newton.predict_next();
+  mode.predict_next();
+  CHECK(newton.last_fit().optimizer == ProphetOptimizer::StanNewton);
+  CHECK(mode.last_fit().optimizer == ProphetOptimizer::LBFGS);
+  CHECK(mode.last_fit().objective < newton.last_fit().objective - 1.0);
+  CHECK(std::abs(mode.last_fit().forecast_raw - newton.last_fit().forecast_raw) > 0.1 * window_max(w));
+}
+
+TEST_CASE("Prophet switches to L-BFGS-B from 100 points, as Prophet does", "[prophet]") {
+  std::vector<double> y;
+  for (int i = 0; i < 100; ++i) y.push_back(200.0 + 50.0 * std::sin(i / 7.0) + (i % 5));
+  ProphetParams params;
+  params.window_size = 100;
+  ProphetPredictor p = fed(std::vector<double>(y.begin(), y.begin() + 99), params);
+  p.predict_next();
+  CHECK(p.last_fit().optimizer == ProphetOptimizer::StanNewton);
+  p.add_data_point(y[99]);
+  p.predict_next();
+  CHECK(p.last_fit().optimizer == ProphetOptimizer::LBFGS);
+  CHECK(p.last_forecast().status == FitStatus::Success);
+}
+
+TEST_CASE("Stan's finite-difference Hessian in closed form", "[prophet][newton]") {
+  // ProphetStanDensity::stan_hessian must equal what grad_hess_log_prob computes from gradients,
+  // including the Laplace kink terms within 2e-3 of delta = 0.
+  const std::vector<double> w = {191, 265, 329, 353, 307, 280, 310, 298, 330, 360, 342, 371};
+  detail::ProphetData d;
+  const Eigen::Index T = static_cast<Eigen::Index>(w.size());
+  d.t.resize(T);
+  d.y.resize(T);
+  for (Eigen::Index i = 0; i < T; ++i) {
+    d.t[i] = static_cast<double>(i) / static_cast<double>(T - 1);
+    d.y[i] = w[static_cast<std::size_t>(i)] / 371.0;
+  }
+  d.cp_index = detail::prophet_changepoint_indexes(w.size(), 25, 0.8);
+  d.cp_t.resize(static_cast<Eigen::Index>(d.cp_index.size()));
+  for (std::size_t j = 0; j < d.cp_index.size(); ++j) d.cp_t[static_cast<Eigen::Index>(j)] = d.t[d.cp_index[j]];
+  d.X.resize(T, 2);
+  for (Eigen::Index i = 0; i < T; ++i) {
+    d.X(i, 0) = std::sin(0.5 * static_cast<double>(i));
+    d.X(i, 1) = std::cos(0.5 * static_cast<double>(i));
+  }
+  d.beta_scale = Eigen::VectorXd::Constant(2, 10.0);
+  detail::ProphetStanDensity density(d);
+  Eigen::VectorXd z(density.size());
+  z << 0.3, 0.6, -1.2, 0.01, -0.02, 0.0, 1.5e-3, -0.7e-3, 0.05, -0.3, 0.0, 2.5e-3, 0.0;
+  REQUIRE(z.size() == 2 + 1 + 2 + 8);
+  Eigen::MatrixXd closed, fd;
+  density.stan_hessian(z, closed);
+  detail::stan_fd_hessian(density, z, fd);
+  CHECK((closed - fd).cwiseAbs().maxCoeff() <= 1e-9 * fd.cwiseAbs().maxCoeff());
+  CHECK(fd(5, 5) < -0.02);  // delta at the kink: -(e / tau) * 7/6 plus the smooth part
 }
 
 TEST_CASE("Prophet matches R prophet on the extra reference windows", "[prophet][golden]") {
-  const auto j = load_json(data_path("golden/predictors/prophet_extra_cases.json"));
+  const auto j = load_json(data_path("golden/predictors/prophet/extra_cases.json"));
   for (const auto& c : j.at("cases")) {
     const std::string name = c.at("name").get<std::string>();
     INFO(name);
@@ -82,7 +161,7 @@ TEST_CASE("Prophet matches R prophet on the extra reference windows", "[prophet]
     ProphetPredictor p = fed(w, params);
     p.predict_next();
     const double ref = c.at("prophet").get<double>();
-    CHECK(std::abs(p.last_fit().forecast_raw - ref) <= 0.01 * window_max(w));
+    CHECK(std::abs(p.last_fit().forecast_raw - ref) <= 1e-6 * window_max(w));
     CHECK(p.last_fit().seasonalities == c.at("seasonalities").get<std::vector<std::string>>());
   }
 }
@@ -142,7 +221,7 @@ TEST_CASE("Prophet's seasonality switch-on rule", "[prophet][seasonality]") {
   CHECK(act[0].prior_scale == 5.0);
 
   // The fit follows the rule: R prophet switches daily on at 49 hourly points, not at 48.
-  const auto j = load_json(data_path("golden/predictors/prophet_extra_cases.json"));
+  const auto j = load_json(data_path("golden/predictors/prophet/extra_cases.json"));
   for (const auto& c : j.at("cases")) {
     if (c.at("step_seconds").get<double>() != 3600.0) continue;
     ProphetPredictor p = fed(c.at("window").get<std::vector<double>>(), hourly);
@@ -165,9 +244,9 @@ TEST_CASE("Prophet with a user period recovers a known sinusoid", "[prophet][sea
   const ProphetFit& fit = p.last_fit();
   REQUIRE(fit.beta.size() == 2);
   CHECK(std::hypot(fit.beta[0], fit.beta[1]) * fit.y_scale == Approx(30.0).margin(0.01));
-  // The planner's default model cannot see the cycle: R prophet says 92.68 for this window.
+  // The planner's default model cannot see the cycle: R prophet says 92.6801 for this window.
   ProphetPredictor plain = fed(y);
-  CHECK(plain.predict_next() == Approx(92.68).margin(0.01 * 130.0));
+  CHECK(plain.predict_next() == Approx(92.6801).margin(1e-3));
   CHECK(std::abs(plain.predict_next() - truth) > 10.0);
 }
 
@@ -194,8 +273,8 @@ TEST_CASE("Prophet common rules", "[prophet][rules]") {
   SECTION("NaN counts as 0") {
     ProphetPredictor p = fed({12, std::nan(""), 15, 18, 16, 20});
     CHECK(p.buffer().values() == std::vector<double>{12, 0, 15, 18, 16, 20});
-    // R prophet 1.0 on {12, 0, 15, 18, 16, 20}: 22.5435; 1% of the max is 0.2.
-    CHECK(p.predict_next() == Approx(22.5435).margin(0.2));
+    // R prophet 1.0 on {12, 0, 15, 18, 16, 20}: 22.5435184501693.
+    CHECK(p.predict_next() == Approx(22.5435184501693).epsilon(1e-8));
     CHECK(p.last_forecast().status == FitStatus::Success);
   }
   SECTION("the window keeps the newest window_size points") {
@@ -224,11 +303,11 @@ TEST_CASE("Prophet common rules", "[prophet][rules]") {
     CHECK(p.last_forecast().status == FitStatus::Success);
   }
   SECTION("negative forecasts are clamped at 0") {
-    // R prophet 1.0 on {100, 90, 70, 45, 20, 8}: -13.9733; 1% of the max is 1.
+    // R prophet 1.0 on {100, 90, 70, 45, 20, 8}: -13.9733291792827.
     ProphetPredictor p = fed({100, 90, 70, 45, 20, 8});
     CHECK(p.predict_next() == 0.0);
     CHECK(p.last_forecast().clamped);
-    CHECK(p.last_fit().forecast_raw == Approx(-13.9733).margin(1.0));
+    CHECK(p.last_fit().forecast_raw == Approx(-13.9733291792827).epsilon(1e-8));
   }
   SECTION("a failed fit falls back to the last value") {
     ProphetPredictor p = fed({1, 2, std::numeric_limits<double>::infinity(), 4, 5});

@@ -21,6 +21,13 @@ enum class SeasonalitySwitch {
   Off,   ///< always off
 };
 
+/// How the posterior mode is searched for.
+enum class ProphetOptimizer {
+  Auto,        ///< as Prophet: StanNewton below 100 points, LBFGS from 100 on
+  StanNewton,  ///< Stan's Newton method as rstan 2.21 runs it (the reference's path, quirks included)
+  LBFGS,       ///< L-BFGS-B (LBFGSpp) to the local posterior mode, changepoints released when they should move
+};
+
 /// A Fourier seasonality with a user period (Prophet's `add_seasonality`, additive mode).
 struct Seasonality {
   /// Name; "yearly", "weekly" or "daily" replaces the built-in one of that name when it is on Auto.
@@ -57,7 +64,9 @@ struct ProphetParams {
   /// User seasonalities, e.g. {"load_cycle", 600, 3, 10} for a 10-minute cycle at 1 s per point.
   std::vector<Seasonality> seasonalities;
 
-  /// L-BFGS-B iteration limit (Stan's `iter`). Must be >= 1.
+  /// Search method; Auto follows Prophet's choice.
+  ProphetOptimizer optimizer = ProphetOptimizer::Auto;
+  /// Iteration limit of either method (Stan's `iter`). Must be >= 1.
   int max_iterations = 10000;
   /// L-BFGS-B history size (Stan's `history_size`). Must be >= 1.
   int lbfgs_history = 5;

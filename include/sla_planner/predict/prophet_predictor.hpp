@@ -8,10 +8,10 @@
 // 2024-01-01 00:00:00, default `Prophet()`, forecast for the next second.
 //
 // Fit: y / max|y|, t scaled to [0, 1], changepoints and seasonalities placed by Prophet's rules,
-// start from Prophet's `linear_growth_init`, minimise the negative log posterior with L-BFGS-B
-// (LBFGSpp) on an analytic gradient. Stan reaches the same optimum with Newton's method (under 100
-// points) or L-BFGS; the Laplace prior's kink is handled exactly by splitting each slope change into
-// two non-negative parts.
+// start from Prophet's `linear_growth_init`. Like Prophet, histories under 100 points are optimized
+// with Stan's Newton method (detail/stan_newton.hpp, rstan 2.21's algorithm step for step, so the
+// forecasts follow R prophet to ~1e-10), longer ones with L-BFGS-B (LBFGSpp, analytic gradient),
+// which reaches the local posterior mode; Stan's own L-BFGS path is not reproduced.
 #pragma once
 
 #include <LBFGSB.h>
@@ -26,6 +26,7 @@
 #include <Eigen/Core>
 
 #include "sla_planner/predict/detail/prophet_model.hpp"
+#include "sla_planner/predict/detail/stan_newton.hpp"
 #include "sla_planner/predict/forecast.hpp"
 #include "sla_planner/predict/predictor_buffer.hpp"
 #include "sla_planner/predict/prophet_params.hpp"
@@ -43,10 +44,11 @@ struct ProphetFit {
   std::vector<std::string> seasonalities;  ///< names of the seasonalities in the model
   double sigma_obs = 0.0;                ///< noise standard deviation (scaled)
   double objective = 0.0;                ///< negative log posterior at the fit (constants dropped)
-  int iterations = 0;                    ///< L-BFGS-B iterations (a run cut short by its line search counts 1)
+  int iterations = 0;                    ///< Newton steps, or L-BFGS-B iterations (a run cut short by its line search counts 1)
   int restarts = 0;                      ///< L-BFGS-B restarts after a failed line search
-  bool changepoints_released = false;    ///< a second phase let the slope changes move off 0
-  long evaluations = 0;                  ///< objective and gradient evaluations
+  bool changepoints_released = false;    ///< L-BFGS-B only: a second phase let the slope changes move off 0
+  ProphetOptimizer optimizer = ProphetOptimizer::Auto;  ///< method used (StanNewton or LBFGS; Auto: none ran)
+  long evaluations = 0;                  ///< full log-density evaluations
   double t_next = 0.0;                   ///< scaled time of the forecast point
   double forecast_raw = 0.0;             ///< the model's forecast before the output rules (may be < 0)
 };
@@ -165,6 +167,30 @@ private:
       fit_.forecast_raw = (fit_.k * fit_.t_next + fit_.m) * y_scale;
       return Forecast::finalize(fit_.forecast_raw, last, FitStatus::Success);
     }
+    const bool newton = params_.optimizer == ProphetOptimizer::StanNewton ||
+                        (params_.optimizer == ProphetOptimizer::Auto && n < kNewtonBelow);
+    if (newton) {
+      // Stan's Newton method on [k, m, log sigma_obs, beta, delta] from the same start.
+      detail::ProphetStanDensity density(d);
+      Eigen::VectorXd z = Eigen::VectorXd::Zero(density.size());
+      z[0] = x[lay.k];
+      z[1] = x[lay.m];
+      const detail::StanNewtonResult r = detail::stan_newton(density, z, params_.max_iterations);
+      fit_.optimizer = ProphetOptimizer::StanNewton;
+      fit_.iterations = r.iterations;
+      fit_.evaluations = density.evaluations();
+      fit_.objective = -r.log_density;
+      if (!z.allFinite() || !std::isfinite(r.log_density))
+        return Forecast::finalize(std::numeric_limits<double>::quiet_NaN(), last, FitStatus::NumericalIssue,
+                                  "the fit produced non-finite parameters; used the last value");
+      std::vector<double> delta(static_cast<std::size_t>(d.S()));
+      for (Eigen::Index j = 0; j < d.S(); ++j) delta[static_cast<std::size_t>(j)] = z[density.delta(j)];
+      const FitStatus st = r.converged ? FitStatus::Success : FitStatus::NotConverged;
+      return finish(d, seas, y_scale, z[0], z[1], std::exp(z[2]), delta, z.segment(density.beta(0), K),
+                    epoch_of(first_step + static_cast<double>(T)), last, st,
+                    r.converged ? "" : "Newton reached max_iterations; used its last point");
+    }
+
     const double inf = std::numeric_limits<double>::infinity();
     Eigen::VectorXd lb = Eigen::VectorXd::Constant(lay.size(), -inf);
     Eigen::VectorXd ub = Eigen::VectorXd::Constant(lay.size(), inf);
@@ -179,6 +205,7 @@ private:
     // that a few line pieces fit exactly; a free first descent can slide into it, Stan does not.)
     Eigen::VectorXd ub_fixed = ub;
     ub_fixed.tail(2 * lay.S).setZero();
+    fit_.optimizer = ProphetOptimizer::LBFGS;
     Run run = minimize(objective, x, lb, ub_fixed, params_.max_iterations);
     if (objective.has_best()) x = objective.best_point();
     if (x.allFinite() && !changepoints_optimal(objective, x)) {
@@ -200,28 +227,36 @@ private:
                                 "the fit produced non-finite parameters; used the last value");
     }
 
-    // Fitted parameters and the forecast at the next point's time.
-    fit_.y_scale = y_scale;
-    fit_.k = x[lay.k];
-    fit_.m = x[lay.m];
-    fit_.sigma_obs = std::exp(x[lay.log_sigma]);
     fit_.objective = fx;
     fit_.iterations = iterations;
     fit_.evaluations = objective.evaluations();
-    for (Eigen::Index j = 0; j < lay.S; ++j) {
-      fit_.delta.push_back(x[lay.dplus(j)] - x[lay.dminus(j)]);
-      fit_.changepoints_t.push_back(d.cp_t[j]);
-    }
-    for (Eigen::Index j = 0; j < K; ++j) fit_.beta.push_back(x[lay.beta(j)]);
-    for (const auto& s : seas) fit_.seasonalities.push_back(s.name);
+    std::vector<double> delta(static_cast<std::size_t>(lay.S));
+    for (Eigen::Index j = 0; j < lay.S; ++j) delta[static_cast<std::size_t>(j)] = x[lay.dplus(j)] - x[lay.dminus(j)];
+    return finish(d, seas, y_scale, x[lay.k], x[lay.m], std::exp(x[lay.log_sigma]), delta,
+                  x.segment(lay.beta(0), K), epoch_of(first_step + static_cast<double>(T)), last, status, std::move(why));
+  }
 
-    double trend = fit_.k * fit_.t_next + fit_.m;
-    for (std::size_t j = 0; j < fit_.delta.size(); ++j) trend += fit_.delta[j] * (fit_.t_next - fit_.changepoints_t[j]);
+  /// Stores the fitted parameters and returns the forecast: the trend at the next point's time,
+  /// extrapolated with the final slope, plus the seasonal terms there, in the data's units.
+  Forecast finish(const detail::ProphetData& d, const std::vector<detail::ActiveSeasonality>& seas, double y_scale,
+                  double k, double m, double sigma, const std::vector<double>& delta,
+                  const Eigen::Ref<const Eigen::VectorXd>& beta, double next_epoch, double last, FitStatus status,
+                  std::string why) {
+    fit_.y_scale = y_scale;
+    fit_.k = k;
+    fit_.m = m;
+    fit_.sigma_obs = sigma;
+    fit_.delta = delta;
+    fit_.changepoints_t.assign(d.cp_t.data(), d.cp_t.data() + d.cp_t.size());
+    fit_.beta.assign(beta.data(), beta.data() + beta.size());
+    for (const auto& s : seas) fit_.seasonalities.push_back(s.name);
+    double trend = k * fit_.t_next + m;
+    for (std::size_t j = 0; j < delta.size(); ++j) trend += delta[j] * (fit_.t_next - fit_.changepoints_t[j]);
     double seasonal = 0.0;
-    if (K > 0) {
-      Eigen::RowVectorXd row(K);
-      detail::prophet_fourier_row(epoch_of(first_step + static_cast<double>(T)), seas, row);
-      seasonal = row.dot(x.segment(lay.beta(0), K));
+    if (beta.size() > 0) {
+      Eigen::RowVectorXd row(beta.size());
+      detail::prophet_fourier_row(next_epoch, seas, row);
+      seasonal = row.dot(beta);
     }
     fit_.forecast_raw = (trend + seasonal) * y_scale;
     return Forecast::finalize(fit_.forecast_raw, last, status, std::move(why));
@@ -318,6 +353,8 @@ private:
   static constexpr double kLooseGradTol = 1e-5;
   static constexpr double kExactFitTol = 1e-12;
   static constexpr int kMaxRestarts = 5;
+  /// Prophet optimizes with Newton below this many points and with L-BFGS from there on.
+  static constexpr std::size_t kNewtonBelow = 100;
   static constexpr double kKktSlack = 1e-6;
   /// Floor on sigma_obs (of y_scale): keeps windows the model fits exactly (posterior unbounded) finite.
   static constexpr double kSigmaFloor = 1e-6;

@@ -232,4 +232,162 @@ private:
   long evaluations_ = 0;
 };
 
+/// The same posterior as Stan evaluates it for its Newton optimizer: unconstrained vector
+/// z = [k, m, log sigma_obs, beta (K), delta (S)], log density (constants dropped, no Jacobian) and its
+/// exact gradient, where |delta| has derivative sign(delta) with sign(0) = 0 (Stan's
+/// double_exponential_lpdf). Also the matrix Stan's finite-difference Hessian produces, computed in
+/// closed form (see stan_hessian).
+class ProphetStanDensity {
+public:
+  explicit ProphetStanDensity(const ProphetData& data)
+      : d_(data), K_(data.K()), S_(data.S()), trend_(data.T()), resid_(data.T()), w_(data.T()) {
+    // Design of the terms linear in theta = [k, m, beta, delta]: t, 1, X, (t - c_j) after c_j.
+    const Eigen::Index T = d_.T();
+    D_.setZero(T, 2 + K_ + S_);
+    D_.col(0) = d_.t;
+    D_.col(1).setOnes();
+    if (K_ > 0) D_.middleCols(2, K_) = d_.X;
+    for (Eigen::Index j = 0; j < S_; ++j)
+      for (Eigen::Index i = d_.cp_index[static_cast<std::size_t>(j)]; i < T; ++i) D_(i, 2 + K_ + j) = d_.t[i] - d_.cp_t[j];
+    gram_ = D_.transpose() * D_;
+  }
+
+  Eigen::Index size() const { return 3 + K_ + S_; }
+  Eigen::Index beta(Eigen::Index j) const { return 3 + j; }
+  Eigen::Index delta(Eigen::Index j) const { return 3 + K_ + j; }
+
+  /// Log density at z; the gradient too when `grad` is not null.
+  double operator()(const Eigen::VectorXd& z, Eigen::VectorXd* grad) {
+    const Eigen::Index T = d_.T();
+    const double k = z[0], m = z[1], u = z[2];
+    residuals(z);
+    const double sse = resid_.squaredNorm();
+    const double var = std::exp(2.0 * u), inv_var = std::exp(-2.0 * u);
+    double f = (k * k + m * m) / 50.0 + 2.0 * var + static_cast<double>(T) * u + 0.5 * sse * inv_var;
+    for (Eigen::Index q = 0; q < S_; ++q) f += std::abs(z[delta(q)]) / d_.tau;
+    for (Eigen::Index q = 0; q < K_; ++q) {
+      const double b = z[beta(q)] / d_.beta_scale[q];
+      f += 0.5 * b * b;
+    }
+    if (grad) {
+      Eigen::VectorXd& g = *grad;  // gradient of f here, negated at the end
+      g.resize(size());
+      w_ = -resid_ * inv_var;
+      g[0] = k / 25.0 + w_.dot(d_.t);
+      g[1] = m / 25.0 + w_.sum();
+      g[2] = static_cast<double>(T) - sse * inv_var + 4.0 * var;
+      if (K_ > 0) {
+        g.segment(beta(0), K_).noalias() = d_.X.transpose() * w_;
+        for (Eigen::Index q = 0; q < K_; ++q) g[beta(q)] += z[beta(q)] / (d_.beta_scale[q] * d_.beta_scale[q]);
+      }
+      double sw = 0.0, swt = 0.0;
+      Eigen::Index i = T;
+      for (Eigen::Index q = S_ - 1; q >= 0; --q) {
+        const Eigen::Index start = d_.cp_index[static_cast<std::size_t>(q)];
+        while (i > start) {
+          --i;
+          sw += w_[i];
+          swt += w_[i] * d_.t[i];
+        }
+        g[delta(q)] = swt - d_.cp_t[q] * sw + sign(z[delta(q)]) / d_.tau;
+      }
+      g = -g;
+    }
+    ++evaluations_;
+    return -f;
+  }
+
+  /// What stan::model::grad_hess_log_prob returns at z: its 4-point finite difference of the
+  /// gradient (steps e = 1e-3, 2e-3), symmetrised and scaled by e/2, equals e^2 times the Hessian of
+  /// the log density for the smooth terms (up to rounding); the Laplace terms add, on the diagonal,
+  /// -(e / tau) * sum_i c_i sign(delta_j + p_i) — nonzero only within 2e-3 of the kink.
+  void stan_hessian(const Eigen::VectorXd& z, Eigen::MatrixXd& H) {
+    constexpr double e = 1e-3;
+    constexpr double pert[4] = {-2 * e, -e, e, 2 * e};
+    constexpr double coef[4] = {1.0 / 12.0, -2.0 / 3.0, 2.0 / 3.0, -1.0 / 12.0};
+    const Eigen::Index n = size(), P = 2 + K_ + S_;
+    const double u = z[2];
+    const double inv_var = std::exp(-2.0 * u), var = std::exp(2.0 * u);
+    residuals(z);
+    // Map theta = [k, m, beta, delta] (gram_ order) to z positions.
+    auto pos = [&](Eigen::Index a) { return a < 2 ? a : a + 1; };
+    H.resize(n, n);
+    for (Eigen::Index a = 0; a < P; ++a)
+      for (Eigen::Index b = 0; b < P; ++b) H(pos(a), pos(b)) = -inv_var * gram_(a, b);
+    H(0, 0) -= 1.0 / 25.0;
+    H(1, 1) -= 1.0 / 25.0;
+    for (Eigen::Index q = 0; q < K_; ++q) H(beta(q), beta(q)) -= 1.0 / (d_.beta_scale[q] * d_.beta_scale[q]);
+    const Eigen::VectorXd cross = -2.0 * inv_var * (D_.transpose() * resid_);
+    for (Eigen::Index a = 0; a < P; ++a) H(2, pos(a)) = H(pos(a), 2) = cross[a];
+    H(2, 2) = -(8.0 * var + 2.0 * resid_.squaredNorm() * inv_var);
+    H *= e * e;
+    for (Eigen::Index q = 0; q < S_; ++q) {
+      double s = 0.0;
+      for (int i = 0; i < 4; ++i) s += coef[i] * sign(z[delta(q)] + pert[i]);
+      H(delta(q), delta(q)) -= (e / d_.tau) * s;
+    }
+  }
+
+  /// Prepares line_value() for points z - s * dir (residuals are linear in s along the line).
+  void prepare_line(const Eigen::VectorXd& z, const Eigen::VectorXd& dir) {
+    residuals(z);
+    line_z_ = z;
+    line_dir_ = dir;
+    Eigen::VectorXd dtheta(2 + K_ + S_);
+    dtheta[0] = dir[0];
+    dtheta[1] = dir[1];
+    dtheta.tail(K_ + S_) = dir.tail(K_ + S_);
+    line_a_.noalias() = D_ * dtheta;
+    line_sse0_ = resid_.squaredNorm();
+    line_ra_ = resid_.dot(line_a_);
+    line_aa_ = line_a_.squaredNorm();
+  }
+
+  /// The log density at z - s * dir from the expansion set up by prepare_line: O(K + S) per call
+  /// and equal to operator() up to rounding. Used only to skip steps that clearly do not improve.
+  double line_value(double s) const {
+    const Eigen::VectorXd& z = line_z_;
+    const Eigen::VectorXd& dir = line_dir_;
+    const double k = z[0] - s * dir[0], m = z[1] - s * dir[1], u = z[2] - s * dir[2];
+    const double sse = line_sse0_ + 2.0 * s * line_ra_ + s * s * line_aa_;
+    double f = (k * k + m * m) / 50.0 + 2.0 * std::exp(2.0 * u) + static_cast<double>(d_.T()) * u +
+               0.5 * sse * std::exp(-2.0 * u);
+    for (Eigen::Index q = 0; q < S_; ++q) f += std::abs(z[delta(q)] - s * dir[delta(q)]) / d_.tau;
+    for (Eigen::Index q = 0; q < K_; ++q) {
+      const double b = (z[beta(q)] - s * dir[beta(q)]) / d_.beta_scale[q];
+      f += 0.5 * b * b;
+    }
+    return -f;
+  }
+
+  long evaluations() const { return evaluations_; }
+
+private:
+  static double sign(double v) { return static_cast<double>((0.0 < v) - (v < 0.0)); }
+
+  void residuals(const Eigen::VectorXd& z) {
+    const Eigen::Index T = d_.T();
+    double slope = z[0], offset = z[1];
+    Eigen::Index j = 0;
+    for (Eigen::Index i = 0; i < T; ++i) {
+      while (j < S_ && d_.cp_index[static_cast<std::size_t>(j)] <= i) {
+        slope += z[delta(j)];
+        offset -= z[delta(j)] * d_.cp_t[j];
+        ++j;
+      }
+      trend_[i] = slope * d_.t[i] + offset;
+    }
+    resid_ = d_.y - trend_;
+    if (K_ > 0) resid_.noalias() -= d_.X * z.segment(beta(0), K_);
+  }
+
+  const ProphetData& d_;
+  Eigen::Index K_, S_;
+  Eigen::MatrixXd D_, gram_;
+  Eigen::VectorXd trend_, resid_, w_;
+  Eigen::VectorXd line_z_, line_dir_, line_a_;
+  double line_sse0_ = 0.0, line_ra_ = 0.0, line_aa_ = 0.0;
+  long evaluations_ = 0;
+};
+
 }  // namespace sla_planner::detail

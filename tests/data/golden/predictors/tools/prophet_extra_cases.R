@@ -1,7 +1,7 @@
-# Makes ../prophet_extra_cases.json: R prophet 1.0 (Debian r-cran-prophet) forecasts for the unit
+# Makes ../prophet/extra_cases.json: R prophet 1.0 (Debian r-cran-prophet) forecasts for the unit
 # tests of ProphetPredictor that the shared golden windows do not cover (clamping, hourly points that
 # switch daily seasonality on, a user seasonality). Data tooling only; CI never runs it.
-#   Rscript prophet_extra_cases.R > ../prophet_extra_cases.json
+#   Rscript prophet_extra_cases.R > ../prophet/extra_cases.json
 suppressMessages(library(prophet)); suppressMessages(library(jsonlite))
 start <- as.POSIXct("2024-01-01 00:00:00", tz = "UTC")
 fit_case <- function(name, y, step = 1, seas = NULL) {
