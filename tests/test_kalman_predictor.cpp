@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "sla_planner/predict/kalman_predictor.hpp"
+#include "sla_planner/predict/load_predictor.hpp"
 
 using namespace sla_planner;
 
@@ -131,4 +132,17 @@ TEST_CASE("KalmanParams::validate names the field", "[kalman][params]") {
   p.min_points = 0;
   CHECK(message(p) == "'min_points' must be >= 1, got 0");
   CHECK_THROWS_AS(KalmanPredictor(p), std::invalid_argument);
+}
+
+TEST_CASE("LoadPredictor creates the Kalman predictor by name", "[kalman][load_predictor]") {
+  LoadPredictorOptions o;
+  o.kalman_q_level = 0.5;
+  o.kalman_q_trend = 0.05;
+  o.kalman_r = 4.0;
+  LoadPredictor lp = LoadPredictor::create("kalman", o);
+  CHECK(std::string(lp.name()) == "kalman");
+  for (double v : {3.0, 5.0, 4.0, 8.0, 9.0, 12.0}) lp.add_data_point(v);
+  CHECK(lp.predict_next() == Approx(13.351377486119414).epsilon(1e-12));
+  o.kalman_r = 0;
+  CHECK_THROWS_WITH(LoadPredictor::create("kalman", o), "'r' must be > 0, got 0");
 }

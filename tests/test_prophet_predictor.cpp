@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "sla_planner/predict/load_predictor.hpp"
 #include "sla_planner/predict/prophet_predictor.hpp"
 #include "test_helpers.hpp"
 
@@ -356,4 +357,17 @@ TEST_CASE("ProphetParams::validate names the field", "[prophet][params]") {
   p = ProphetParams{};
   p.step_seconds = -1;
   CHECK_THROWS_AS(ProphetPredictor(p), std::invalid_argument);
+}
+
+TEST_CASE("LoadPredictor creates the Prophet predictor by name", "[prophet][load_predictor]") {
+  LoadPredictor lp = LoadPredictor::create("prophet");
+  CHECK(std::string(lp.name()) == "prophet");
+  for (double v : {100.0, 90.0, 70.0, 45.0, 20.0, 8.0}) lp.add_data_point(v);
+  CHECK(lp.predict_next() == 0.0);  // R prophet: -13.97, clamped
+  CHECK(lp.last_forecast().clamped);
+  LoadPredictorOptions o;
+  o.seasonality_period_points = 12;  // the 12-point cycle of the sinusoid test
+  LoadPredictor cyc = LoadPredictor::create("prophet", o);
+  for (int i = 0; i < 48; ++i) cyc.add_data_point(100.0 + 30.0 * std::sin(2.0 * M_PI * i / 12.0 + 0.3));
+  CHECK(cyc.predict_next() == Approx(100.0 + 30.0 * std::sin(0.3)).margin(0.01));
 }
