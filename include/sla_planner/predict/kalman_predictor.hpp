@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Kalman load predictor: the local linear trend model (Durbin & Koopman, "Time Series Analysis by
-// State Space Methods", 2nd ed., 2012, sec. 3.2.1)
+// State Space Methods", 2nd ed., 2012, ch. 3)
 //   level_t = level_{t-1} + trend_{t-1} + w,  trend_t = trend_{t-1} + u,  z_t = level_t + e,
 // filtered one point at a time. Reference semantics: the KalmanPredictor of NVIDIA Dynamo's Python
 // SLA planner (filterpy `KalmanFilter`, dim_x 2): the first point sets the state to (z, 0) with

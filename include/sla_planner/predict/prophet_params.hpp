@@ -68,12 +68,13 @@ struct ProphetParams {
   ProphetOptimizer optimizer = ProphetOptimizer::Auto;
   /// Iteration limit of either method (Stan's `iter`). Must be >= 1.
   int max_iterations = 10000;
-  /// L-BFGS-B history size (Stan's `history_size`). Must be >= 1.
+  /// L-BFGS-B only: history size (Stan's `history_size`). Must be >= 1.
   int lbfgs_history = 5;
-  /// Stop when the largest projected-gradient component is below this (Stan's `tol_grad`). Must be >= 0.
+  /// L-BFGS-B only: stop when the largest projected-gradient component is below this (Stan's
+  /// `tol_grad`). Must be >= 0. (Stan's Newton stops when the log density changes by <= 1e-8.)
   double tol_grad = 1e-8;
-  /// Stop when the objective changes by less than this many machine epsilons, relative to its size
-  /// (Stan's `tol_rel_obj`). Must be >= 0.
+  /// L-BFGS-B only: stop when the objective changes by less than this many machine epsilons,
+  /// relative to its size (Stan's `tol_rel_obj`). Must be >= 0.
   double tol_rel_obj = 1e4;
 
   /// \throws std::invalid_argument naming the first field out of range

@@ -199,10 +199,10 @@ private:
 
     // Phase 1: the changepoint slope changes held at their start value 0 (Prophet's `delta = 0`).
     // Phase 2, only when the optimality condition |d f / d delta_j| <= 1/tau fails for some j there:
-    // release them. Stan's Newton behaves alike — it converges k, m, sigma first and leaves the
-    // Laplace prior's kink at 0 only where the data pull harder than the prior — so both end in the
-    // same local optimum. (The posterior can have a second, unbounded mode as sigma -> 0 on windows
-    // that a few line pieces fit exactly; a free first descent can slide into it, Stan does not.)
+    // release them. The result is the local posterior mode next to Prophet's start. (The posterior
+    // can have a second, unbounded mode as sigma -> 0 on windows that a few line pieces fit exactly;
+    // a free first descent can slide into it. Stan's Newton, for its part, often keeps delta at 0
+    // even where the condition fails; see detail/stan_newton.hpp.)
     Eigen::VectorXd ub_fixed = ub;
     ub_fixed.tail(2 * lay.S).setZero();
     fit_.optimizer = ProphetOptimizer::LBFGS;
