@@ -1,0 +1,185 @@
+// sla_planner — header-only SLA planner for disaggregated LLM serving.
+// SPDX-License-Identifier: Apache-2.0
+//
+// Parses a block of complete JSONL lines. Fast path: simdjson's document stream (`iterate_many`,
+// one stage-1 pass per batch, see simdjson doc/iterate_many.md) with a check that every document
+// sits alone on its own line. Anything unusual (a parse error, two values on a line, a value that
+// runs over its line end) sends the affected lines to the per-line parser, which is the reference
+// for what is accepted and for every error message; the fast path then resumes after them.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "sla_planner/trace/detail/mooncake_fields.hpp"
+#include "sla_planner/trace/mooncake_line_parser.hpp"
+#include "sla_planner/trace/trace_record.hpp"
+
+namespace sla_planner::detail {
+
+/// What one block produced. Line numbers are local (1 = the block's first line).
+struct RegionResult {
+  std::vector<TraceRecord> records;
+  std::uint64_t lines = 0;             ///< lines in the block (a last line without '\n' counts)
+  std::uint64_t invalid = 0;           ///< bad lines met
+  std::uint64_t first_error_line = 0;  ///< local line of the first bad line
+  std::string first_error;             ///< what is wrong with it
+  bool stopped = false;                ///< stopped at the first bad line (strict mode)
+
+  void clear() {
+    records.clear();
+    lines = invalid = first_error_line = 0;
+    first_error.clear();
+    stopped = false;
+  }
+};
+
+/// Parser state for blocks; one per thread.
+class RegionParser {
+public:
+  /// `batch_bytes`: simdjson document-stream batch size (documents longer than that take the
+  /// per-line path).
+  explicit RegionParser(std::size_t batch_bytes = std::size_t(1) << 20) : batch_(batch_bytes) {
+#ifdef SIMDJSON_THREADS_ENABLED
+    stream_parser_.threaded = false;  // our own threads parse whole blocks
+#endif
+  }
+
+  /// Parses data[0, len): complete lines (only the last may lack '\n'); `len + SIMDJSON_PADDING`
+  /// bytes must be readable. Appends to `out` (cleared first).
+  void parse(const char* data, std::size_t len, bool skip_invalid, RegionResult& out) {
+    out.clear();
+    const char* const end = data + len;
+    Cursor c{data, 1};
+    while (c.pos < end && !out.stopped) {
+      Stop stop;
+      if (fast(c, end, out, stop)) {
+        c = stop.resume;
+        break;
+      }
+      c = slow(stop.from, stop.to, end, skip_invalid, out);
+    }
+    out.lines = len > 0 && end[-1] != '\n' ? c.line : c.line - 1;  // c.line is the line at `end`
+  }
+
+private:
+  struct Cursor {
+    const char* pos;     ///< a line start (or the end)
+    std::uint64_t line;  ///< its local line number
+  };
+  struct Stop {
+    Cursor from{};             ///< first line the per-line parser must read
+    const char* to = nullptr;  ///< ... up to here (a line start or the end)
+    Cursor resume{};           ///< where the fast path ended cleanly
+  };
+
+  static bool is_ws(char ch) noexcept { return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n'; }
+  static const char* after_line(const char* p, const char* end) noexcept {
+    const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+    return nl ? static_cast<const char*>(nl) + 1 : end;
+  }
+
+  /// Document-stream pass from `c` to `end`. Returns true when it got there cleanly (stop.resume
+  /// holds the final cursor); false with stop.from/to naming the lines the per-line parser must read.
+  bool fast(Cursor c, const char* end, RegionResult& out, Stop& stop) {
+    namespace od = simdjson::ondemand;
+    od::document_stream stream;
+    if (stream_parser_.iterate_many(reinterpret_cast<const std::uint8_t*>(c.pos), static_cast<std::size_t>(end - c.pos), batch_)
+            .get(stream)) {
+      stop.from = c, stop.to = end;
+      return false;
+    }
+    const char* scan = c.pos;  // bytes before `scan` are accounted for
+    std::uint64_t line = c.line;
+    const char* line_start = c.pos;
+    bool pending = false;  // the last document is parsed but not yet known to end on its line
+    TraceRecord rec{}, next{};
+    Cursor pend{};
+    const char* pend_end = nullptr;  // the '\n' (or end) closing the pending document's line
+    // Whitespace-only bytes up to `to`, counting lines; false at anything else.
+    auto gap = [&](const char* to) {
+      for (; scan < to; ++scan) {
+        const char ch = *scan;
+        if (ch == '\n') ++line, line_start = scan + 1;
+        else if (ch != ' ' && ch != '\t' && ch != '\r') return false;
+      }
+      return true;
+    };
+    auto unverified = [&]() { return pending ? pend : c; };
+    for (auto it = stream.begin(); it != stream.end(); ++it) {
+      auto doc = *it;
+      if (doc.error()) {
+        stop.from = unverified(), stop.to = end;
+        return false;
+      }
+      const char* d = c.pos + it.current_index();
+      while (d < end && is_ws(*d)) ++d;  // the first document of a batch may start at whitespace
+      if (d < scan) {                     // a second value on the pending document's line
+        stop.from = pend, stop.to = pend_end < end ? pend_end + 1 : end;
+        return false;
+      }
+      if (!gap(d)) {  // the pending document ran past its line end
+        stop.from = unverified(), stop.to = after_line(d, end);
+        return false;
+      }
+      if (pending) out.records.push_back(rec), pending = false;
+      od::object obj;
+      if (doc.get_object().get(obj) || !extract_fields<false>(obj, next, nullptr)) {
+        stop.from = Cursor{line_start, line}, stop.to = after_line(d, end);
+        return false;
+      }
+      next.line = line;
+      rec = next;
+      pending = true;
+      pend = Cursor{line_start, line};
+      const void* nl = std::memchr(d, '\n', static_cast<std::size_t>(end - d));
+      pend_end = nl ? static_cast<const char*>(nl) : end;
+      scan = pend_end;
+    }
+    if (!gap(end)) {  // e.g. an incomplete last document the stream did not return
+      stop.from = unverified(), stop.to = end;
+      return false;
+    }
+    if (pending) out.records.push_back(rec);
+    stop.resume = Cursor{end, line};
+    return true;
+  }
+
+  /// Per-line parsing of the lines in [from.pos, to). Returns the cursor at `to`.
+  Cursor slow(Cursor from, const char* to, const char* end, bool skip_invalid, RegionResult& out) {
+    const char* p = from.pos;
+    std::uint64_t line = from.line;
+    TraceRecord r{};
+    while (p < to) {
+      const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+      const char* le = nl ? static_cast<const char*>(nl) : end;
+      const std::size_t cap = static_cast<std::size_t>(end - p) + simdjson::SIMDJSON_PADDING;
+      const auto res = line_parser_.parse(p, static_cast<std::size_t>(le - p), cap, r, why_);
+      if (res == MooncakeLineParser::Result::record) {
+        r.line = line;
+        out.records.push_back(r);
+      } else if (res == MooncakeLineParser::Result::invalid) {
+        if (out.invalid++ == 0) out.first_error_line = line, out.first_error = why_;
+        if (!skip_invalid) {
+          out.stopped = true;
+          return Cursor{le, line};
+        }
+      }
+      if (!nl) return Cursor{end, line};
+      p = le + 1;
+      ++line;
+    }
+    return Cursor{p, line};
+  }
+
+  std::size_t batch_;
+  simdjson::ondemand::parser stream_parser_;
+  MooncakeLineParser line_parser_;
+  std::string why_;
+};
+
+}  // namespace sla_planner::detail

@@ -1,0 +1,164 @@
+// sla_planner — header-only SLA planner for disaggregated LLM serving.
+// SPDX-License-Identifier: Apache-2.0
+//
+// Streaming reader of mooncake JSONL traces (Mooncake FAST'25 trace format; what AIPerf's
+// `mooncake_trace` dataset type and NVIDIA Dynamo's planner dry run read): one JSON object per
+// line with "timestamp" (ms, integer or fractional), "input_length", "output_length"; other keys
+// ("hash_ids", ...) are ignored, blank lines skipped, gzip read transparently (by magic bytes).
+// Parsing uses simdjson On-Demand document streams; see detail/mooncake_region.hpp.
+// Memory is bounded by (threads + 1) x (window + simdjson parser) whatever the trace length.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sla_planner/data_error.hpp"
+#include "sla_planner/trace/detail/jsonl_source.hpp"
+#include "sla_planner/trace/detail/mooncake_region.hpp"
+#include "sla_planner/trace/detail/worker_thread.hpp"
+#include "sla_planner/trace/mooncake_line_parser.hpp"
+#include "sla_planner/trace/trace_record.hpp"
+
+namespace sla_planner {
+
+/// How to read a mooncake trace.
+struct MooncakeReadOptions {
+  /// Skip bad lines (count them, remember the first) instead of stopping at the first one.
+  bool skip_invalid = false;
+  /// Parsing threads: 0 = one per hardware thread, at most 4; 1 = parse on the calling thread.
+  unsigned threads = 0;
+  /// Bytes handed to a parsing thread at a time.
+  std::size_t window_bytes = std::size_t(4) << 20;
+  /// Longest accepted line; a longer one stops the read (also with skip_invalid).
+  std::size_t max_line_bytes = std::size_t(16) << 20;
+  /// Called after each block with (input bytes done, input size; 0 when unknown). Optional.
+  std::function<void(std::uint64_t, std::uint64_t)> on_progress;
+
+  /// \throws std::invalid_argument naming the field
+  void validate() const {
+    if (threads > 256) throw std::invalid_argument("'threads' must be <= 256, got " + std::to_string(threads));
+    if (window_bytes < 4096 || window_bytes > (std::size_t(1) << 30))
+      throw std::invalid_argument("'window_bytes' must be in [4096, 2^30], got " + std::to_string(window_bytes));
+    if (max_line_bytes < 1 || max_line_bytes > (std::size_t(1) << 31))
+      throw std::invalid_argument("'max_line_bytes' must be in [1, 2^31], got " + std::to_string(max_line_bytes));
+  }
+  /// The thread count `threads` stands for.
+  unsigned effective_threads() const {
+    if (threads) return threads;
+    const unsigned hw = std::thread::hardware_concurrency();
+    return std::max(1u, std::min(hw, 4u));
+  }
+};
+
+/// What a read saw.
+struct MooncakeReadStats {
+  std::uint64_t records = 0;  ///< requests delivered
+  std::uint64_t lines = 0;    ///< lines read, blank and skipped ones included
+  std::uint64_t invalid = 0;  ///< bad lines skipped (skip_invalid)
+  std::string first_error;    ///< "file:line: why" of the first skipped line
+  std::uint64_t first_error_line = 0;  ///< its line number
+  std::uint64_t bytes = 0;    ///< JSONL bytes parsed (after decompression)
+};
+
+/// Reads the trace at `path`, calling on_batch(const TraceRecord* records, std::size_t n) for
+/// consecutive runs of requests in file order.
+/// \throws DataError "file:line: why" at the first bad line (unless skip_invalid), on I/O or
+///         gzip errors, and when the trace holds no request at all
+/// \throws std::invalid_argument for bad options
+template <class OnBatch>
+MooncakeReadStats read_mooncake_batches(const std::string& path, OnBatch&& on_batch, const MooncakeReadOptions& options = {}) {
+  options.validate();
+  detail::LineSource source(path, options.window_bytes, options.max_line_bytes);
+  const unsigned nthreads = options.effective_threads();
+  struct Slot {
+    detail::LineBlock block;
+    detail::RegionParser parser;
+    detail::RegionResult result;
+    bool busy = false;
+    std::unique_ptr<detail::WorkerThread> worker;  // last: joined before the rest is destroyed
+  };
+  std::vector<std::unique_ptr<Slot>> slots;
+  for (unsigned i = 0; i < nthreads; ++i) {
+    slots.push_back(std::make_unique<Slot>());
+    if (nthreads > 1) slots.back()->worker = std::make_unique<detail::WorkerThread>();
+  }
+  MooncakeReadStats stats;
+  std::string first_why;
+  const bool skip = options.skip_invalid;
+
+  auto finish = [&](Slot& s) {
+    if (s.worker) s.worker->wait();
+    s.busy = false;
+    if (s.block.too_long())
+      throw DataError(path + ":" + std::to_string(stats.lines + 1) + ": line longer than " +
+                      std::to_string(options.max_line_bytes) + " bytes");
+    detail::RegionResult& r = s.result;
+    for (auto& rec : r.records) rec.line += stats.lines;
+    if (!r.records.empty()) on_batch(static_cast<const TraceRecord*>(r.records.data()), r.records.size());
+    stats.records += r.records.size();
+    if (r.invalid) {
+      if (stats.invalid == 0) {
+        stats.first_error_line = stats.lines + r.first_error_line;
+        stats.first_error = path + ":" + std::to_string(stats.first_error_line) + ": " + r.first_error;
+        first_why = r.first_error;
+      }
+      stats.invalid += r.invalid;
+      if (!skip) throw DataError(stats.first_error);
+    }
+    stats.lines += r.lines;
+    stats.bytes += s.block.size();
+    const std::uint64_t done = s.block.input_done();
+    s.block.release();
+    if (options.on_progress) options.on_progress(done, source.input_size());
+  };
+
+  std::size_t k = 0;
+  for (;;) {
+    Slot& s = *slots[k];
+    if (s.busy) finish(s);
+    if (!source.next(s.block)) break;
+    if (s.block.too_long()) {
+      s.busy = true;
+      if (!s.worker) finish(s);
+    } else if (s.worker) {
+      Slot* sp = &s;
+      s.busy = true;
+      s.worker->submit([sp, skip] { sp->parser.parse(sp->block.data(), sp->block.size(), skip, sp->result); });
+    } else {
+      s.parser.parse(s.block.data(), s.block.size(), skip, s.result);
+      s.busy = true;
+      finish(s);
+    }
+    k = (k + 1) % slots.size();
+  }
+  for (std::size_t i = 1; i < slots.size(); ++i) {  // the rest, oldest first
+    Slot& s = *slots[(k + i) % slots.size()];
+    if (s.busy) finish(s);
+  }
+  if (stats.records == 0) {
+    if (stats.invalid)
+      throw DataError(path + ": no valid request (" + std::to_string(stats.invalid) + " bad lines skipped; line " +
+                      std::to_string(stats.first_error_line) + ": " + first_why + ")");
+    throw DataError(path + ": no request in the trace");
+  }
+  return stats;
+}
+
+/// Same, one call per request: on_record(const TraceRecord&).
+template <class OnRecord>
+MooncakeReadStats read_mooncake(const std::string& path, OnRecord&& on_record, const MooncakeReadOptions& options = {}) {
+  return read_mooncake_batches(
+      path,
+      [&](const TraceRecord* r, std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) on_record(r[i]);
+      },
+      options);
+}
+
+}  // namespace sla_planner
