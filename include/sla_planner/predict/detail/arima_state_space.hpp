@@ -148,16 +148,17 @@ public:
     r_ = spec.k_order();
     m_ = spec.d + r_;
     const std::size_t mm = static_cast<std::size_t>(m_) * static_cast<std::size_t>(m_);
+    const std::size_t rr = static_cast<std::size_t>(r_) * static_cast<std::size_t>(r_);
     P_.resize(mm);
     W_.resize(mm);
-    a_.resize(m_);
-    tmp_.resize(m_);
-    pz_.resize(m_);
-    phi_.resize(r_);
-    sel_.resize(m_);
-    const std::size_t nl = static_cast<std::size_t>(r_ * (r_ + 1) / 2);
-    lyap_A_.resize(nl * nl);
-    lyap_b_.resize(nl);
+    a_.resize(static_cast<std::size_t>(m_));
+    pz_.resize(static_cast<std::size_t>(m_));
+    phi_.resize(static_cast<std::size_t>(r_));
+    sel_.resize(static_cast<std::size_t>(m_));
+    rqr_.resize(rr);
+    lyap_A_.resize(rr * static_cast<std::size_t>(r_ + 1));
+    lyap_sys_.resize(rr);
+    lyap_b_.resize(static_cast<std::size_t>(r_));
   }
 
   const ArimaSpec& spec() const noexcept { return spec_; }
@@ -300,79 +301,89 @@ private:
     return s / static_cast<double>(x.size());
   }
 
-  /// out = T x for a state vector x.
-  void apply_T(const double* x, double* out) const {
-    const int d = spec_.d;
-    double acc = x[d];
-    for (int i = d - 1; i >= 0; --i) {
-      acc += x[i];
-      out[i] = acc;
-    }
-    for (int i = 0; i < r_; ++i) out[d + i] = phi_[i] * x[d] + (i + 1 < r_ ? x[d + i + 1] : 0.0);
-  }
-
-  /// Solves L = T_a L T_a' + s s' for the ARMA block (T_a companion of phi, s = [1, theta]) on
-  /// the r(r+1)/2 distinct entries; writes sigma2 * L into the ARMA block of P_. False if singular.
+  /// Solves L = C L C' + s s' for the ARMA block (C the companion matrix of phi, s = [1, theta])
+  /// and writes sigma2 * L into that block of P_. Every entry is an affine function of the first
+  /// row l (the recursion L[i+1][j+1] = L[i][j] - s_i s_j - phi_i phi_j l_0 - phi_i l_{j+1}
+  /// - phi_j l_{i+1}), and the r equations of the last column pin l down: an r x r solve instead
+  /// of r(r+1)/2 unknowns. False when that system is singular.
   bool stationary_cov(double sigma2) {
-    const int r = r_, d = spec_.d;
-    const int nl = r * (r + 1) / 2;
-    auto idx = [r](int i, int j) {
+    const int r = r_, d = spec_.d, m = m_;
+    const int w = r + 1;  // affine form: r coefficients and a constant
+    auto form = [&](int i, int j) -> double* {
       if (i > j) std::swap(i, j);
-      return i * r - i * (i - 1) / 2 + (j - i);
+      return &lyap_A_[static_cast<std::size_t>(i * r + j) * w];
     };
-    std::fill(lyap_A_.begin(), lyap_A_.end(), 0.0);
-    for (int i = 0; i < r; ++i) {
-      for (int j = i; j < r; ++j) {
-        const int row = idx(i, j);
-        double* A = &lyap_A_[static_cast<std::size_t>(row) * nl];
-        A[row] += 1.0;
-        // (T L T')_ij = phi_i (phi_j L00 + L0,j+1) + [i+1<r] (phi_j L_{i+1,0} + L_{i+1,j+1})
-        A[idx(0, 0)] -= phi_[i] * phi_[j];
-        if (j + 1 < r) A[idx(0, j + 1)] -= phi_[i];
-        if (i + 1 < r) {
-          A[idx(i + 1, 0)] -= phi_[j];
-          if (j + 1 < r) A[idx(i + 1, j + 1)] -= 1.0;
-        }
-        lyap_b_[row] = sel_[d + i] * sel_[d + j];
+    const double* s = sel_.data() + d;
+    for (int j = 0; j < r; ++j) {
+      double* f = form(0, j);
+      std::fill(f, f + w, 0.0);
+      f[j] = 1.0;
+    }
+    for (int i = 0; i + 1 < r; ++i) {
+      for (int j = i; j + 1 < r; ++j) {
+        const double* src = form(i, j);
+        double* dst = form(i + 1, j + 1);
+        for (int k = 0; k < w; ++k) dst[k] = src[k];
+        dst[0] -= phi_[i] * phi_[j];
+        dst[j + 1] -= phi_[i];
+        dst[i + 1] -= phi_[j];
+        dst[r] -= s[i] * s[j];
       }
     }
-    // Gaussian elimination with partial pivoting.
-    for (int c = 0; c < nl; ++c) {
+    // Last-column equations: L[i][r-1] - phi_i phi_{r-1} l_0 - phi_{r-1} l_{i+1} = s_i s_{r-1}.
+    double* A = lyap_sys_.data();
+    double* b = lyap_b_.data();
+    for (int i = 0; i < r; ++i) {
+      const double* f = form(i, r - 1);
+      double* Ai = A + static_cast<std::size_t>(i) * r;
+      for (int k = 0; k < r; ++k) Ai[k] = f[k];
+      Ai[0] -= phi_[i] * phi_[r - 1];
+      if (i + 1 < r) Ai[i + 1] -= phi_[r - 1];
+      b[i] = s[i] * s[r - 1] - f[r];
+    }
+    for (int c = 0; c < r; ++c) {  // Gaussian elimination with partial pivoting
       int piv = c;
-      double best = std::abs(lyap_A_[static_cast<std::size_t>(c) * nl + c]);
-      for (int rr = c + 1; rr < nl; ++rr) {
-        const double v = std::abs(lyap_A_[static_cast<std::size_t>(rr) * nl + c]);
-        if (v > best) best = v, piv = rr;
+      double best = std::abs(A[static_cast<std::size_t>(c) * r + c]);
+      for (int q = c + 1; q < r; ++q) {
+        const double v = std::abs(A[static_cast<std::size_t>(q) * r + c]);
+        if (v > best) best = v, piv = q;
       }
       if (!(best > 0.0) || !std::isfinite(best)) return false;
       if (piv != c) {
-        for (int k = 0; k < nl; ++k) std::swap(lyap_A_[static_cast<std::size_t>(c) * nl + k], lyap_A_[static_cast<std::size_t>(piv) * nl + k]);
-        std::swap(lyap_b_[c], lyap_b_[piv]);
+        for (int k = 0; k < r; ++k) std::swap(A[static_cast<std::size_t>(c) * r + k], A[static_cast<std::size_t>(piv) * r + k]);
+        std::swap(b[c], b[piv]);
       }
-      const double* Ac = &lyap_A_[static_cast<std::size_t>(c) * nl];
-      for (int rr = c + 1; rr < nl; ++rr) {
-        double* Ar = &lyap_A_[static_cast<std::size_t>(rr) * nl];
-        const double f = Ar[c] / Ac[c];
+      const double* Ac = A + static_cast<std::size_t>(c) * r;
+      for (int q = c + 1; q < r; ++q) {
+        double* Aq = A + static_cast<std::size_t>(q) * r;
+        const double f = Aq[c] / Ac[c];
         if (f == 0.0) continue;
-        for (int k = c; k < nl; ++k) Ar[k] -= f * Ac[k];
-        lyap_b_[rr] -= f * lyap_b_[c];
+        for (int k = c; k < r; ++k) Aq[k] -= f * Ac[k];
+        b[q] -= f * b[c];
       }
     }
-    for (int c = nl - 1; c >= 0; --c) {
-      const double* Ac = &lyap_A_[static_cast<std::size_t>(c) * nl];
-      double s = lyap_b_[c];
-      for (int k = c + 1; k < nl; ++k) s -= Ac[k] * lyap_b_[k];
-      lyap_b_[c] = s / Ac[c];
+    for (int c = r - 1; c >= 0; --c) {
+      const double* Ac = A + static_cast<std::size_t>(c) * r;
+      double v = b[c];
+      for (int k = c + 1; k < r; ++k) v -= Ac[k] * b[k];
+      b[c] = v / Ac[c];
     }
-    for (int i = 0; i < r; ++i)
-      for (int j = 0; j < r; ++j) P_[static_cast<std::size_t>(d + i) * m_ + (d + j)] = sigma2 * lyap_b_[idx(i, j)];
+    for (int i = 0; i < r; ++i) {
+      for (int j = i; j < r; ++j) {
+        const double* f = form(i, j);
+        double v = f[r];
+        for (int k = 0; k < r; ++k) v += f[k] * b[k];
+        v *= sigma2;
+        P_[static_cast<std::size_t>(d + i) * m + (d + j)] = v;
+        P_[static_cast<std::size_t>(d + j) * m + (d + i)] = v;
+      }
+    }
     return true;
   }
 
   /// Runs the Kalman filter; returns the log-likelihood and optionally the next forecast.
   double filter(const double* par, double* next_forecast) {
     constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-    constexpr double log2pi = 1.8378770664093454835606594728112;
     const int d = spec_.d, m = m_, r = r_;
     int o = 0;
     const double c = spec_.intercept ? par[o++] : 0.0;
@@ -383,6 +394,8 @@ private:
     for (int i = 0; i < spec_.q; ++i) sel_[d + 1 + i] = par[o++];
     const double sigma2 = par[o];
     if (!(sigma2 > 0.0) || !std::isfinite(sigma2) || !std::isfinite(c)) return nan;
+    for (int i = 0; i < r; ++i)
+      for (int j = 0; j < r; ++j) rqr_[static_cast<std::size_t>(i) * r + j] = sigma2 * sel_[d + i] * sel_[d + j];
 
     // Initial state: diffuse-ish integration states, stationary ARMA block.
     std::fill(a_.begin(), a_.end(), 0.0);
@@ -400,51 +413,127 @@ private:
       }
     }
     if (!stationary_cov(sigma2)) return nan;
+    // Kernels with compile-time d and r for the usual orders let the compiler unroll the loops.
+    switch (d) {
+      case 0: return run_d<0>(c, next_forecast);
+      case 1: return run_d<1>(c, next_forecast);
+      case 2: return run_d<2>(c, next_forecast);
+      default: return run<-1, -1>(c, next_forecast);
+    }
+  }
 
+  template <int D>
+  double run_d(double c, double* next_forecast) {
+    switch (r_) {
+      case 1: return run<D, 1>(c, next_forecast);
+      case 2: return run<D, 2>(c, next_forecast);
+      case 3: return run<D, 3>(c, next_forecast);
+      case 4: return run<D, 4>(c, next_forecast);
+      case 5: return run<D, 5>(c, next_forecast);
+      case 6: return run<D, 6>(c, next_forecast);
+      default: return run<D, -1>(c, next_forecast);
+    }
+  }
+
+  /// The filter recursions; D and R are the integration and ARMA state counts when known at
+  /// compile time (-1: take them from the model).
+  template <int D, int R>
+  double run(double c, double* next_forecast) {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    constexpr double log2pi = 1.8378770664093454835606594728112;
+    const int d = D >= 0 ? D : spec_.d;
+    const int r = R > 0 ? R : r_;
+    const int m = d + r;
+    const int ns = std::min(spec_.q + 1, r);  // nonzero entries of the selection vector
+    // With compile-time sizes the state lives in local arrays (no aliasing, registers).
+    constexpr bool fixed = D >= 0 && R > 0;
+    constexpr int MS = fixed ? D + R : 1;
+    double Pl[MS * MS], Wl[MS * MS], al[MS], pzl[MS], phil[fixed ? R : 1], rqrl[fixed ? R * R : 1];
+    double* P = fixed ? Pl : P_.data();
+    double* W = fixed ? Wl : W_.data();
+    double* a = fixed ? al : a_.data();
+    double* pz = fixed ? pzl : pz_.data();
+    const double* phi = fixed ? phil : phi_.data();
+    const double* rqr = fixed ? rqrl : rqr_.data();
+    if (fixed) {
+      std::copy(P_.begin(), P_.end(), Pl);
+      std::copy(a_.begin(), a_.end(), al);
+      std::copy(phi_.begin(), phi_.end(), phil);
+      std::copy(rqr_.begin(), rqr_.end(), rqrl);
+    }
     double llf = 0.0;
     const std::size_t n = y_.size();
     for (std::size_t t = 0; t < n; ++t) {
-      // Prediction error and its variance.
-      double F = 0.0, yhat = 0.0;
+      // Prediction error v = y - Z a and its variance F = Z P Z' (Z = [1..1 | 1 0..0]).
       for (int i = 0; i < m; ++i) {
-        const double* Pi = &P_[static_cast<std::size_t>(i) * m];
-        double s = Pi[d];
-        for (int j = 0; j < d; ++j) s += Pi[j];
-        pz_[i] = s;
+        const double* Pi = P + i * m;
+        double sum = Pi[0];
+        for (int j = 1; j <= d; ++j) sum += Pi[j];
+        pz[i] = sum;
       }
-      for (int i = 0; i <= d; ++i) F += pz_[i], yhat += a_[i];
+      double F = pz[0], yhat = a[0];
+      for (int i = 1; i <= d; ++i) F += pz[i], yhat += a[i];
       // A (numerically) singular prediction-error variance means the initial covariance is not
       // positive definite (parameters at the edge of stationarity): the likelihood is undefined.
       // (statsmodels instead drops such observations, which can make a broken fit look perfect.)
       if (!(F >= 1e-12) || !std::isfinite(F)) return nan;
       const double v = y_[t] - yhat;
       if (t >= static_cast<std::size_t>(d)) llf += -0.5 * (log2pi + std::log(F) + v * v / F);
-      // Filtered state and covariance.
+      // Update: a += P Z' v / F, P -= P Z' Z P / F.
       const double k = v / F;
-      for (int i = 0; i < m; ++i) a_[i] += pz_[i] * k;
+      for (int i = 0; i < m; ++i) a[i] += pz[i] * k;
       for (int i = 0; i < m; ++i) {
-        const double pi = pz_[i] / F;
-        double* Pi = &P_[static_cast<std::size_t>(i) * m];
-        for (int j = 0; j < m; ++j) Pi[j] -= pi * pz_[j];
+        const double f = pz[i] / F;
+        double* Pi = P + i * m;
+        for (int j = 0; j < m; ++j) Pi[j] -= f * pz[j];
       }
-      // Prediction: a = T a + c, P = T P T' + sigma2 R R'.
-      apply_T(a_.data(), tmp_.data());
-      std::copy(tmp_.begin(), tmp_.end(), a_.begin());
-      a_[d] += c;
-      for (int j = 0; j < m; ++j) {  // W = T P, column by column
-        for (int i = 0; i < m; ++i) tmp_[i] = P_[static_cast<std::size_t>(i) * m + j];
-        apply_T(tmp_.data(), pz_.data());
-        for (int i = 0; i < m; ++i) W_[static_cast<std::size_t>(i) * m + j] = pz_[i];
+      // Predict: a = T a + c e_d, P = T P T' + sigma2 R R'. Rows of T: suffix sums over the
+      // integration states; phi_i * (state d) + (state d+i+1) in the ARMA block.
+      {
+        const double ad = a[d];
+        double acc = ad;
+        for (int i = d - 1; i >= 0; --i) acc = a[i] += acc;  // a_i + a_{i+1} + ... + a_d
+        for (int i = 0; i + 1 < r; ++i) a[d + i] = phi[i] * ad + a[d + i + 1];
+        a[m - 1] = phi[r - 1] * ad;
+        a[d] += c;
       }
-      for (int i = 0; i < m; ++i) {  // P = W T', row by row
-        apply_T(&W_[static_cast<std::size_t>(i) * m], &P_[static_cast<std::size_t>(i) * m]);
-        for (int j = 0; j < m; ++j) P_[static_cast<std::size_t>(i) * m + j] += sigma2 * sel_[i] * sel_[j];
+      {  // W = T P
+        const double* Pd = P + d * m;
+        for (int i = 0; i + 1 < r; ++i) {
+          double* Wi = W + (d + i) * m;
+          const double* Pn = P + (d + i + 1) * m;
+          const double ph = phi[i];
+          for (int j = 0; j < m; ++j) Wi[j] = ph * Pd[j] + Pn[j];
+        }
+        double* Wl = W + (m - 1) * m;
+        const double phl = phi[r - 1];
+        for (int j = 0; j < m; ++j) Wl[j] = phl * Pd[j];
+        for (int i = d - 1; i >= 0; --i) {
+          double* Wi = W + i * m;
+          const double* Pi = P + i * m;
+          const double* Nx = i == d - 1 ? Pd : W + (i + 1) * m;
+          for (int j = 0; j < m; ++j) Wi[j] = Pi[j] + Nx[j];
+        }
+      }
+      for (int i = 0; i < m; ++i) {  // P = W T'
+        const double* Wi = W + i * m;
+        double* Pi = P + i * m;
+        const double wd = Wi[d];
+        for (int j = 0; j + 1 < r; ++j) Pi[d + j] = phi[j] * wd + Wi[d + j + 1];
+        Pi[m - 1] = phi[r - 1] * wd;
+        double acc = wd;
+        for (int j = d - 1; j >= 0; --j) acc = Pi[j] = Wi[j] + acc;
+      }
+      for (int i = 0; i < ns; ++i) {  // + sigma2 R R' (R nonzero in its first q+1 ARMA entries)
+        double* Pi = P + (d + i) * m + d;
+        const double* Ri = rqr + i * r;
+        for (int j = 0; j < ns; ++j) Pi[j] += Ri[j];
       }
     }
     if (!std::isfinite(llf)) return nan;
     if (next_forecast) {
       double f = 0.0;
-      for (int i = 0; i <= d; ++i) f += a_[i];
+      for (int i = 0; i <= d; ++i) f += a[i];
       *next_forecast = f;
     }
     return llf;
@@ -453,7 +542,7 @@ private:
   std::vector<double> y_;
   ArimaSpec spec_;
   int r_ = 1, m_ = 1;
-  std::vector<double> P_, W_, a_, tmp_, pz_, phi_, sel_, lyap_A_, lyap_b_, work_;
+  std::vector<double> P_, W_, a_, pz_, phi_, sel_, rqr_, lyap_A_, lyap_sys_, lyap_b_, work_;
 };
 
 }  // namespace sla_planner::detail
