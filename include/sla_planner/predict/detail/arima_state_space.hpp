@@ -136,9 +136,15 @@ inline Eigen::VectorXd pinv_solve(Eigen::MatrixXd U, const Eigen::VectorXd& y) {
   return x;
 }
 
+#if defined(__GNUC__) || defined(__clang__)
+#define SLA_PLANNER_RESTRICT __restrict__
+#else
+#define SLA_PLANNER_RESTRICT
+#endif
+
 /// One ARIMA specification bound to one series: parameter transforms, starting values,
-/// log-likelihood and forecast. Parameter vectors are laid out as statsmodels does:
-/// [constant (if any), phi_1..phi_p, theta_1..theta_q, sigma2].
+/// log-likelihood, its forward-difference gradient and the forecast. Parameter vectors are laid
+/// out as statsmodels does: [constant (if any), phi_1..phi_p, theta_1..theta_q, sigma2].
 /// Not thread-safe (keeps scratch buffers); cheap to construct.
 class ArimaStateSpace {
 public:
@@ -147,18 +153,17 @@ public:
     if (spec.p < 0 || spec.d < 0 || spec.q < 0) throw std::invalid_argument("ArimaStateSpace: negative order");
     r_ = spec.k_order();
     m_ = spec.d + r_;
-    const std::size_t mm = static_cast<std::size_t>(m_) * static_cast<std::size_t>(m_);
     const std::size_t rr = static_cast<std::size_t>(r_) * static_cast<std::size_t>(r_);
-    P_.resize(mm);
-    W_.resize(mm);
-    a_.resize(static_cast<std::size_t>(m_));
-    pz_.resize(static_cast<std::size_t>(m_));
     phi_.resize(static_cast<std::size_t>(r_));
-    sel_.resize(static_cast<std::size_t>(m_));
-    rqr_.resize(rr);
-    lyap_A_.resize(rr * static_cast<std::size_t>(r_ + 1));
+    sel_.resize(static_cast<std::size_t>(r_));
+    lyap_form_.resize(rr * static_cast<std::size_t>(r_ + 1));
     lyap_sys_.resize(rr);
     lyap_b_.resize(static_cast<std::size_t>(r_));
+    lyap_out_.resize(rr);
+    const int k = spec_.k_params();
+    lane_par_.resize(static_cast<std::size_t>((k + 1) * k));
+    lane_llf_.resize(static_cast<std::size_t>(k + 1));
+    ublock_.resize(static_cast<std::size_t>(k));
   }
 
   const ArimaSpec& spec() const noexcept { return spec_; }
@@ -280,14 +285,71 @@ public:
   }
 
   /// Exact log-likelihood at `par` (statsmodels' llf); NaN when the filter breaks down
-  /// (non-positive or non-finite prediction-error variance).
-  double loglike(const double* par) { return filter(par, nullptr); }
+  /// (prediction-error variance below 1e-12 or not finite).
+  double loglike(const double* par) {
+    double llf;
+    filter(par, 1, &llf, nullptr);
+    return llf;
+  }
 
   /// One-step-ahead forecast of the next observation at `par`; NaN on breakdown.
   double forecast(const double* par) {
-    double f = std::numeric_limits<double>::quiet_NaN();
-    if (std::isnan(filter(par, &f))) return std::numeric_limits<double>::quiet_NaN();
-    return f;
+    double llf, f = std::numeric_limits<double>::quiet_NaN();
+    filter(par, 1, &llf, &f);
+    return std::isnan(llf) ? std::numeric_limits<double>::quiet_NaN() : f;
+  }
+
+  /// The optimiser's objective -llf(transform(u)) / n and its forward-difference gradient
+  /// g_i = (f(u + h e_i) - f(u)) / ((u_i + h) - u_i), as scipy's 2-point rule computes it. All
+  /// k + 1 filters run together, lane by lane. Returns NaN (gradient unspecified) when the
+  /// filter breaks down at u; a breakdown at a shifted point gives a NaN gradient entry.
+  double objective_fd(const double* u, double h, double* grad) {
+    const int k = spec_.k_params();
+    const double n = static_cast<double>(y_.size());
+    double* base = lane_par_.data();
+    transform(u, base);
+    int o = 0;
+    for (int i = 0; i < k; ++i) ublock_[static_cast<std::size_t>(i)] = u[i];
+    // Lane 1 + i: u with u_i shifted; only the block holding i changes.
+    for (int i = 0; i < k; ++i) {
+      double* par = base + static_cast<std::size_t>(i + 1) * k;
+      std::copy(base, base + k, par);
+      const double ui = u[i] + h;
+      if (spec_.intercept && i == 0) {
+        par[0] = ui;
+        continue;
+      }
+      o = spec_.intercept ? 1 : 0;
+      if (i < o + spec_.p) {
+        ublock_[static_cast<std::size_t>(i)] = ui;
+        constrain_stationary(ublock_.data() + o, static_cast<std::size_t>(spec_.p), par + o, work_);
+        ublock_[static_cast<std::size_t>(i)] = u[i];
+        continue;
+      }
+      o += spec_.p;
+      if (i < o + spec_.q) {
+        ublock_[static_cast<std::size_t>(i)] = ui;
+        constrain_stationary(ublock_.data() + o, static_cast<std::size_t>(spec_.q), par + o, work_);
+        for (int j = 0; j < spec_.q; ++j) par[o + j] = -par[o + j];
+        ublock_[static_cast<std::size_t>(i)] = u[i];
+        continue;
+      }
+      par[k - 1] = ui * ui;
+    }
+    filter(base, k + 1, lane_llf_.data(), nullptr);
+    const double f0 = -lane_llf_[0] / n;
+    if (std::isnan(f0)) return f0;
+    for (int i = 0; i < k; ++i) {
+      const double fi = -lane_llf_[static_cast<std::size_t>(i + 1)] / n;
+      grad[i] = (fi - f0) / ((u[i] + h) - u[i]);
+    }
+    return f0;
+  }
+
+  /// -llf(transform(u)) / n alone (NaN on breakdown).
+  double objective(const double* u) {
+    transform(u, lane_par_.data());
+    return -loglike(lane_par_.data()) / static_cast<double>(y_.size());
   }
 
 private:
@@ -302,18 +364,17 @@ private:
   }
 
   /// Solves L = C L C' + s s' for the ARMA block (C the companion matrix of phi, s = [1, theta])
-  /// and writes sigma2 * L into that block of P_. Every entry is an affine function of the first
-  /// row l (the recursion L[i+1][j+1] = L[i][j] - s_i s_j - phi_i phi_j l_0 - phi_i l_{j+1}
-  /// - phi_j l_{i+1}), and the r equations of the last column pin l down: an r x r solve instead
-  /// of r(r+1)/2 unknowns. False when that system is singular.
-  bool stationary_cov(double sigma2) {
-    const int r = r_, d = spec_.d, m = m_;
+  /// into lyap_out_ (r x r). Every entry is an affine function of the first row l (the
+  /// recursion L[i+1][j+1] = L[i][j] - s_i s_j - phi_i phi_j l_0 - phi_i l_{j+1} - phi_j l_{i+1}),
+  /// and the r equations of the last column pin l down: an r x r solve instead of r(r+1)/2
+  /// unknowns. False when that system is singular.
+  bool stationary_cov(const double* phi, const double* s) {
+    const int r = r_;
     const int w = r + 1;  // affine form: r coefficients and a constant
     auto form = [&](int i, int j) -> double* {
       if (i > j) std::swap(i, j);
-      return &lyap_A_[static_cast<std::size_t>(i * r + j) * w];
+      return &lyap_form_[static_cast<std::size_t>(i * r + j) * w];
     };
-    const double* s = sel_.data() + d;
     for (int j = 0; j < r; ++j) {
       double* f = form(0, j);
       std::fill(f, f + w, 0.0);
@@ -324,9 +385,9 @@ private:
         const double* src = form(i, j);
         double* dst = form(i + 1, j + 1);
         for (int k = 0; k < w; ++k) dst[k] = src[k];
-        dst[0] -= phi_[i] * phi_[j];
-        dst[j + 1] -= phi_[i];
-        dst[i + 1] -= phi_[j];
+        dst[0] -= phi[i] * phi[j];
+        dst[j + 1] -= phi[i];
+        dst[i + 1] -= phi[j];
         dst[r] -= s[i] * s[j];
       }
     }
@@ -337,8 +398,8 @@ private:
       const double* f = form(i, r - 1);
       double* Ai = A + static_cast<std::size_t>(i) * r;
       for (int k = 0; k < r; ++k) Ai[k] = f[k];
-      Ai[0] -= phi_[i] * phi_[r - 1];
-      if (i + 1 < r) Ai[i + 1] -= phi_[r - 1];
+      Ai[0] -= phi[i] * phi[r - 1];
+      if (i + 1 < r) Ai[i + 1] -= phi[r - 1];
       b[i] = s[i] * s[r - 1] - f[r];
     }
     for (int c = 0; c < r; ++c) {  // Gaussian elimination with partial pivoting
@@ -373,176 +434,248 @@ private:
         const double* f = form(i, j);
         double v = f[r];
         for (int k = 0; k < r; ++k) v += f[k] * b[k];
-        v *= sigma2;
-        P_[static_cast<std::size_t>(d + i) * m + (d + j)] = v;
-        P_[static_cast<std::size_t>(d + j) * m + (d + i)] = v;
+        lyap_out_[static_cast<std::size_t>(i) * r + j] = v;
+        lyap_out_[static_cast<std::size_t>(j) * r + i] = v;
       }
     }
     return true;
   }
 
-  /// Runs the Kalman filter; returns the log-likelihood and optionally the next forecast.
-  double filter(const double* par, double* next_forecast) {
-    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  /// Runs the Kalman filter for B parameter vectors at once (lane l reads pars + l * k): the
+  /// log-likelihood of each lane into llf (NaN on breakdown) and, for B = 1, the forecast.
+  void filter(const double* pars, int B, double* llf, double* next_forecast) {
+    const int d = spec_.d, m = m_, r = r_, k = spec_.k_params();
+    const std::size_t Bs = static_cast<std::size_t>(B);
+    const std::size_t mm = static_cast<std::size_t>(m) * static_cast<std::size_t>(m);
+    P_.assign(mm * Bs, 0.0);
+    a_.assign(static_cast<std::size_t>(m) * Bs, 0.0);
+    bphi_.resize(static_cast<std::size_t>(r) * Bs);
+    brqr_.resize(static_cast<std::size_t>(r) * static_cast<std::size_t>(r) * Bs);
+    bc_.resize(Bs);
+    bllf_.assign(Bs, 0.0);
+    bdead_.assign(Bs, 0);
+    for (int l = 0; l < B; ++l) {
+      if (!load_lane(pars + static_cast<std::size_t>(l) * k, l, B)) bdead_[static_cast<std::size_t>(l)] = 1;
+    }
+    // Lanes run in independent pairs; kernels with compile-time d and r for the usual orders let
+    // the compiler unroll the loops and keep the state in registers.
+    for (int lb = 0; lb < B; lb += kLanes) {
+      switch (d) {
+        case 0: run_d<0>(lb, B); break;
+        case 1: run_d<1>(lb, B); break;
+        case 2: run_d<2>(lb, B); break;
+        default: run<-1, -1>(lb, B); break;
+      }
+      if (lb == 0 && bdead_[0]) break;  // the base point broke down: the rest is moot
+    }
+    for (int l = 0; l < B; ++l) {
+      const double v = bllf_[static_cast<std::size_t>(l)];
+      llf[l] = bdead_[static_cast<std::size_t>(l)] || !std::isfinite(v) ? std::numeric_limits<double>::quiet_NaN() : v;
+    }
+    if (next_forecast) {
+      double f = 0.0;
+      for (int i = 0; i <= d; ++i) f += a_[static_cast<std::size_t>(i) * Bs];
+      *next_forecast = f;
+    }
+  }
+
+  /// Writes lane l's parameters, initial state and covariance; false for invalid parameters.
+  bool load_lane(const double* par, int l, int B) {
     const int d = spec_.d, m = m_, r = r_;
+    const std::size_t Bs = static_cast<std::size_t>(B), ls = static_cast<std::size_t>(l);
     int o = 0;
     const double c = spec_.intercept ? par[o++] : 0.0;
     std::fill(phi_.begin(), phi_.end(), 0.0);
-    for (int i = 0; i < spec_.p; ++i) phi_[i] = par[o++];
+    for (int i = 0; i < spec_.p; ++i) phi_[static_cast<std::size_t>(i)] = par[o++];
     std::fill(sel_.begin(), sel_.end(), 0.0);
-    sel_[d] = 1.0;
-    for (int i = 0; i < spec_.q; ++i) sel_[d + 1 + i] = par[o++];
+    sel_[0] = 1.0;
+    for (int i = 0; i < spec_.q; ++i) sel_[static_cast<std::size_t>(i + 1)] = par[o++];
     const double sigma2 = par[o];
-    if (!(sigma2 > 0.0) || !std::isfinite(sigma2) || !std::isfinite(c)) return nan;
-    for (int i = 0; i < r; ++i)
-      for (int j = 0; j < r; ++j) rqr_[static_cast<std::size_t>(i) * r + j] = sigma2 * sel_[d + i] * sel_[d + j];
-
-    // Initial state: diffuse-ish integration states, stationary ARMA block.
-    std::fill(a_.begin(), a_.end(), 0.0);
-    std::fill(P_.begin(), P_.end(), 0.0);
-    for (int i = 0; i < d; ++i) P_[static_cast<std::size_t>(i) * m + i] = 1e6;
+    if (!(sigma2 > 0.0) || !std::isfinite(sigma2) || !std::isfinite(c)) return false;
+    bc_[ls] = c;
+    for (int i = 0; i < r; ++i) {
+      bphi_[static_cast<std::size_t>(i) * Bs + ls] = phi_[static_cast<std::size_t>(i)];
+      for (int j = 0; j < r; ++j)
+        brqr_[static_cast<std::size_t>(i * r + j) * Bs + ls] = sigma2 * sel_[static_cast<std::size_t>(i)] * sel_[static_cast<std::size_t>(j)];
+    }
+    // Initial state: approximately diffuse integration states, stationary ARMA block.
+    for (int i = 0; i < d; ++i) P_[static_cast<std::size_t>(i * m + i) * Bs + ls] = 1e6;
     if (c != 0.0) {
       double sphi = 0.0;
-      for (int i = 0; i < r; ++i) sphi += phi_[i];
+      for (int i = 0; i < r; ++i) sphi += phi_[static_cast<std::size_t>(i)];
       const double mu = c / (1.0 - sphi);
-      a_[d] = mu;
+      a_[static_cast<std::size_t>(d) * Bs + ls] = mu;
       double tail = 0.0;
       for (int i = r - 1; i >= 1; --i) {
-        tail += phi_[i];
-        a_[d + i] = mu * tail;
+        tail += phi_[static_cast<std::size_t>(i)];
+        a_[static_cast<std::size_t>(d + i) * Bs + ls] = mu * tail;
       }
     }
-    if (!stationary_cov(sigma2)) return nan;
-    // Kernels with compile-time d and r for the usual orders let the compiler unroll the loops.
-    switch (d) {
-      case 0: return run_d<0>(c, next_forecast);
-      case 1: return run_d<1>(c, next_forecast);
-      case 2: return run_d<2>(c, next_forecast);
-      default: return run<-1, -1>(c, next_forecast);
-    }
+    if (!stationary_cov(phi_.data(), sel_.data())) return false;
+    for (int i = 0; i < r; ++i)
+      for (int j = 0; j < r; ++j)
+        P_[static_cast<std::size_t>((d + i) * m + (d + j)) * Bs + ls] = sigma2 * lyap_out_[static_cast<std::size_t>(i) * r + j];
+    return true;
   }
+
+  static constexpr int kLanes = 2;
 
   template <int D>
-  double run_d(double c, double* next_forecast) {
+  void run_d(int lb, int B) {
     switch (r_) {
-      case 1: return run<D, 1>(c, next_forecast);
-      case 2: return run<D, 2>(c, next_forecast);
-      case 3: return run<D, 3>(c, next_forecast);
-      case 4: return run<D, 4>(c, next_forecast);
-      case 5: return run<D, 5>(c, next_forecast);
-      case 6: return run<D, 6>(c, next_forecast);
-      default: return run<D, -1>(c, next_forecast);
+      case 1: run<D, 1>(lb, B); break;
+      case 2: run<D, 2>(lb, B); break;
+      case 3: run<D, 3>(lb, B); break;
+      case 4: run<D, 4>(lb, B); break;
+      case 5: run<D, 5>(lb, B); break;
+      case 6: run<D, 6>(lb, B); break;
+      default: run<D, -1>(lb, B); break;
     }
   }
 
-  /// The filter recursions; D and R are the integration and ARMA state counts when known at
-  /// compile time (-1: take them from the model).
+  /// Runs lanes [lb, lb + kLanes) of the B loaded ones (missing lanes repeat lane lb). D and R
+  /// are the integration and ARMA state counts when known at compile time (-1: from the model);
+  /// then the state lives in local arrays.
   template <int D, int R>
-  double run(double c, double* next_forecast) {
-    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-    constexpr double log2pi = 1.8378770664093454835606594728112;
+  void run(int lb, int B) {
+    constexpr int L = kLanes;
+    constexpr bool fixed = D >= 0 && R > 0;
+    constexpr int MS = fixed ? D + R : 1, RS = fixed ? R : 1;
     const int d = D >= 0 ? D : spec_.d;
     const int r = R > 0 ? R : r_;
     const int m = d + r;
-    const int ns = std::min(spec_.q + 1, r);  // nonzero entries of the selection vector
-    // With compile-time sizes the state lives in local arrays (no aliasing, registers).
-    constexpr bool fixed = D >= 0 && R > 0;
-    constexpr int MS = fixed ? D + R : 1;
-    double Pl[MS * MS], Wl[MS * MS], al[MS], pzl[MS], phil[fixed ? R : 1], rqrl[fixed ? R * R : 1];
-    double* P = fixed ? Pl : P_.data();
-    double* W = fixed ? Wl : W_.data();
-    double* a = fixed ? al : a_.data();
-    double* pz = fixed ? pzl : pz_.data();
-    const double* phi = fixed ? phil : phi_.data();
-    const double* rqr = fixed ? rqrl : rqr_.data();
-    if (fixed) {
-      std::copy(P_.begin(), P_.end(), Pl);
-      std::copy(a_.begin(), a_.end(), al);
-      std::copy(phi_.begin(), phi_.end(), phil);
-      std::copy(rqr_.begin(), rqr_.end(), rqrl);
+    const std::size_t mm = static_cast<std::size_t>(m) * static_cast<std::size_t>(m);
+    double Pf[MS * MS * L], Wf[MS * MS * L], af[MS * L], pzf[MS * L], kzf[MS * L], phif[RS * L], rqrf[RS * RS * L];
+    if (!fixed) {
+      dyn_.resize((3 * mm + 3 * static_cast<std::size_t>(m) + static_cast<std::size_t>(r) * (r + 1)) * L);
     }
-    double llf = 0.0;
+    double* base = dyn_.data();
+    double* P = fixed ? Pf : base;
+    double* W = fixed ? Wf : base + mm * L;
+    double* a = fixed ? af : base + 2 * mm * L;
+    double* pz = fixed ? pzf : a + static_cast<std::size_t>(m) * L;
+    double* kz = fixed ? kzf : pz + static_cast<std::size_t>(m) * L;
+    double* phi = fixed ? phif : kz + static_cast<std::size_t>(m) * L;
+    double* rqr = fixed ? rqrf : phi + static_cast<std::size_t>(r) * L;
+    double c[L], llf[L] = {}, F[L], kv[L];
+    bool dead[L];
+    // Gather the lanes (lane-minor: x[idx * L + l]).
+    const std::size_t Bs = static_cast<std::size_t>(B);
+    int lane[L];
+    for (int l = 0; l < L; ++l) lane[l] = lb + l < B ? lb + l : lb;
+    for (int l = 0; l < L; ++l) {
+      const std::size_t src = static_cast<std::size_t>(lane[l]);
+      for (std::size_t i = 0; i < mm; ++i) P[i * L + l] = P_[i * Bs + src];
+      for (int i = 0; i < m; ++i) a[i * L + l] = a_[static_cast<std::size_t>(i) * Bs + src];
+      for (int i = 0; i < r; ++i) phi[i * L + l] = bphi_[static_cast<std::size_t>(i) * Bs + src];
+      for (int i = 0; i < r * r; ++i) rqr[i * L + l] = brqr_[static_cast<std::size_t>(i) * Bs + src];
+      c[l] = bc_[src];
+      dead[l] = bdead_[src] != 0;
+    }
+    run_kernel<D, R>(P, W, a, pz, kz, phi, rqr, c, llf, F, kv, dead, d, r);
+    for (int l = 0; l < L && lb + l < B; ++l) {
+      const std::size_t dst = static_cast<std::size_t>(lb + l);
+      bllf_[dst] = llf[l];
+      bdead_[dst] = dead[l] ? 1 : 0;
+      for (int i = 0; i < m; ++i) a_[static_cast<std::size_t>(i) * Bs + dst] = a[i * L + l];
+    }
+  }
+
+  /// The filter recursions for kLanes lanes (lane-minor arrays).
+  template <int D, int R>
+  void run_kernel(double* SLA_PLANNER_RESTRICT P, double* SLA_PLANNER_RESTRICT W, double* SLA_PLANNER_RESTRICT a,
+                  double* SLA_PLANNER_RESTRICT pz, double* SLA_PLANNER_RESTRICT kz, const double* SLA_PLANNER_RESTRICT phi,
+                  const double* SLA_PLANNER_RESTRICT rqr, const double* c, double* llf, double* F, double* kv, bool* dead,
+                  int d_rt, int r_rt) const {
+    constexpr int L = kLanes;
+    constexpr double log2pi = 1.8378770664093454835606594728112;
+    const int d = D >= 0 ? D : d_rt;
+    const int r = R > 0 ? R : r_rt;
+    const int m = d + r;
+    const int ns = std::min(spec_.q + 1, r);  // nonzero entries of the selection vector
     const std::size_t n = y_.size();
     for (std::size_t t = 0; t < n; ++t) {
       // Prediction error v = y - Z a and its variance F = Z P Z' (Z = [1..1 | 1 0..0]).
       for (int i = 0; i < m; ++i) {
-        const double* Pi = P + i * m;
-        double sum = Pi[0];
-        for (int j = 1; j <= d; ++j) sum += Pi[j];
-        pz[i] = sum;
+        const double* Pi = P + i * m * L;
+        for (int l = 0; l < L; ++l) {
+          double s = Pi[l];
+          for (int j = 1; j <= d; ++j) s += Pi[j * L + l];
+          pz[i * L + l] = s;
+        }
       }
-      double F = pz[0], yhat = a[0];
-      for (int i = 1; i <= d; ++i) F += pz[i], yhat += a[i];
-      // A (numerically) singular prediction-error variance means the initial covariance is not
-      // positive definite (parameters at the edge of stationarity): the likelihood is undefined.
-      // (statsmodels instead drops such observations, which can make a broken fit look perfect.)
-      if (!(F >= 1e-12) || !std::isfinite(F)) return nan;
-      const double v = y_[t] - yhat;
-      if (t >= static_cast<std::size_t>(d)) llf += -0.5 * (log2pi + std::log(F) + v * v / F);
-      // Update: a += P Z' v / F, P -= P Z' Z P / F.
-      const double k = v / F;
-      for (int i = 0; i < m; ++i) a[i] += pz[i] * k;
+      const double yt = y_[t];
+      for (int l = 0; l < L; ++l) {
+        double f = pz[l], yhat = a[l];
+        for (int i = 1; i <= d; ++i) f += pz[i * L + l], yhat += a[i * L + l];
+        // A (numerically) singular prediction-error variance means the initial covariance is
+        // not positive definite (parameters at the edge of stationarity): the likelihood is
+        // undefined. (statsmodels drops such observations, which can make a broken fit look
+        // perfect.)
+        if (!(f >= 1e-12) || !(f <= std::numeric_limits<double>::max())) dead[l] = true, f = 1.0;
+        const double v = yt - yhat;
+        if (t >= static_cast<std::size_t>(d)) llf[l] += -0.5 * (log2pi + std::log(f) + v * v / f);
+        F[l] = f;
+        kv[l] = v / f;
+      }
+      if (dead[0] && dead[L - 1]) return;
+      // Update: a += P Z' v / F, P -= (P Z' / F) Z P.
       for (int i = 0; i < m; ++i) {
-        const double f = pz[i] / F;
-        double* Pi = P + i * m;
-        for (int j = 0; j < m; ++j) Pi[j] -= f * pz[j];
+        for (int l = 0; l < L; ++l) {
+          a[i * L + l] += pz[i * L + l] * kv[l];
+          kz[i * L + l] = pz[i * L + l] / F[l];
+        }
       }
+      for (int i = 0; i < m; ++i)
+        for (int j = 0; j < m; ++j)
+          for (int l = 0; l < L; ++l) P[(i * m + j) * L + l] -= kz[i * L + l] * pz[j * L + l];
       // Predict: a = T a + c e_d, P = T P T' + sigma2 R R'. Rows of T: suffix sums over the
       // integration states; phi_i * (state d) + (state d+i+1) in the ARMA block.
-      {
-        const double ad = a[d];
+      for (int l = 0; l < L; ++l) {
+        const double ad = a[d * L + l];
         double acc = ad;
-        for (int i = d - 1; i >= 0; --i) acc = a[i] += acc;  // a_i + a_{i+1} + ... + a_d
-        for (int i = 0; i + 1 < r; ++i) a[d + i] = phi[i] * ad + a[d + i + 1];
-        a[m - 1] = phi[r - 1] * ad;
-        a[d] += c;
+        for (int i = d - 1; i >= 0; --i) acc = a[i * L + l] += acc;  // a_i + ... + a_d
+        for (int i = 0; i + 1 < r; ++i) a[(d + i) * L + l] = phi[i * L + l] * ad + a[(d + i + 1) * L + l];
+        a[(m - 1) * L + l] = phi[(r - 1) * L + l] * ad;
+        a[d * L + l] += c[l];
       }
-      {  // W = T P
-        const double* Pd = P + d * m;
-        for (int i = 0; i + 1 < r; ++i) {
-          double* Wi = W + (d + i) * m;
-          const double* Pn = P + (d + i + 1) * m;
-          const double ph = phi[i];
-          for (int j = 0; j < m; ++j) Wi[j] = ph * Pd[j] + Pn[j];
-        }
-        double* Wl = W + (m - 1) * m;
-        const double phl = phi[r - 1];
-        for (int j = 0; j < m; ++j) Wl[j] = phl * Pd[j];
+      for (int j = 0; j < m; ++j) {  // W = T P
+        const double* Pdj = P + (d * m + j) * L;
+        for (int i = 0; i + 1 < r; ++i)
+          for (int l = 0; l < L; ++l)
+            W[((d + i) * m + j) * L + l] = phi[i * L + l] * Pdj[l] + P[((d + i + 1) * m + j) * L + l];
+        for (int l = 0; l < L; ++l) W[((m - 1) * m + j) * L + l] = phi[(r - 1) * L + l] * Pdj[l];
         for (int i = d - 1; i >= 0; --i) {
-          double* Wi = W + i * m;
-          const double* Pi = P + i * m;
-          const double* Nx = i == d - 1 ? Pd : W + (i + 1) * m;
-          for (int j = 0; j < m; ++j) Wi[j] = Pi[j] + Nx[j];
+          const double* Nx = i == d - 1 ? Pdj : W + ((i + 1) * m + j) * L;
+          for (int l = 0; l < L; ++l) W[(i * m + j) * L + l] = P[(i * m + j) * L + l] + Nx[l];
         }
       }
       for (int i = 0; i < m; ++i) {  // P = W T'
-        const double* Wi = W + i * m;
-        double* Pi = P + i * m;
-        const double wd = Wi[d];
-        for (int j = 0; j + 1 < r; ++j) Pi[d + j] = phi[j] * wd + Wi[d + j + 1];
-        Pi[m - 1] = phi[r - 1] * wd;
-        double acc = wd;
-        for (int j = d - 1; j >= 0; --j) acc = Pi[j] = Wi[j] + acc;
+        const double* Wid = W + (i * m + d) * L;
+        for (int j = 0; j + 1 < r; ++j)
+          for (int l = 0; l < L; ++l)
+            P[(i * m + d + j) * L + l] = phi[j * L + l] * Wid[l] + W[(i * m + d + j + 1) * L + l];
+        for (int l = 0; l < L; ++l) P[(i * m + m - 1) * L + l] = phi[(r - 1) * L + l] * Wid[l];
+        for (int j = d - 1; j >= 0; --j) {
+          const double* Nx = j == d - 1 ? Wid : P + (i * m + j + 1) * L;
+          for (int l = 0; l < L; ++l) P[(i * m + j) * L + l] = W[(i * m + j) * L + l] + Nx[l];
+        }
       }
-      for (int i = 0; i < ns; ++i) {  // + sigma2 R R' (R nonzero in its first q+1 ARMA entries)
-        double* Pi = P + (d + i) * m + d;
-        const double* Ri = rqr + i * r;
-        for (int j = 0; j < ns; ++j) Pi[j] += Ri[j];
-      }
+      for (int i = 0; i < ns; ++i)  // + sigma2 R R' (R nonzero in its first q+1 ARMA entries)
+        for (int j = 0; j < ns; ++j)
+          for (int l = 0; l < L; ++l) P[((d + i) * m + d + j) * L + l] += rqr[(i * r + j) * L + l];
     }
-    if (!std::isfinite(llf)) return nan;
-    if (next_forecast) {
-      double f = 0.0;
-      for (int i = 0; i <= d; ++i) f += a[i];
-      *next_forecast = f;
-    }
-    return llf;
   }
 
   std::vector<double> y_;
   ArimaSpec spec_;
   int r_ = 1, m_ = 1;
-  std::vector<double> P_, W_, a_, pz_, phi_, sel_, rqr_, lyap_A_, lyap_sys_, lyap_b_, work_;
+  std::vector<double> phi_, sel_, lyap_form_, lyap_sys_, lyap_b_, lyap_out_, work_;
+  std::vector<double> P_, a_, bphi_, brqr_, bc_, bllf_, dyn_;
+  std::vector<char> bdead_;
+  std::vector<double> lane_par_, lane_llf_, ublock_;
 };
+
+#undef SLA_PLANNER_RESTRICT
 
 }  // namespace sla_planner::detail

@@ -51,12 +51,10 @@ inline ArimaFit fit_arima(const std::vector<double>& y, const ArimaSpec& spec, c
   if (!u.allFinite()) return fit;
 
   std::vector<double> par(static_cast<std::size_t>(k));
-  const double n = static_cast<double>(y.size());
-  auto objective = [&](const Eigen::VectorXd& z) {
-    model.transform(z.data(), par.data());
-    return -model.loglike(par.data()) / n;
+  auto objective = [&](const Eigen::VectorXd& z, Eigen::VectorXd& g) {
+    return model.objective_fd(z.data(), lbfgs.fd_step, g.data());
   };
-  fit.optimizer = minimize_lbfgs_fd(objective, u, lbfgs);
+  fit.optimizer = minimize_lbfgs(objective, u, lbfgs);
   if (fit.optimizer.stop == LbfgsStop::NonFinite) return fit;
 
   model.transform(u.data(), par.data());

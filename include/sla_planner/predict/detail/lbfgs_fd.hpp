@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include <Eigen/Core>
 #include <LBFGSpp/BFGSMat.h>
@@ -214,35 +215,24 @@ struct NoIterationCallback {
   void operator()(int, const Eigen::VectorXd&, double) const noexcept {}
 };
 
-/// Minimises f over R^n from x (updated in place to the final iterate).
-/// \param f callable double(const Eigen::VectorXd&); a non-finite value marks an infeasible point
+/// Minimises f over R^n from x (updated in place to the final iterate), given f and its
+/// gradient together.
+/// \param fg callable double(const Eigen::VectorXd& x, Eigen::VectorXd& g) returning f(x) and
+///        filling g; a non-finite value (or gradient entry) marks an infeasible point
 /// \param on_iteration called as (iteration, x, f) after each completed iteration
-template <class Fun, class Callback = NoIterationCallback>
-LbfgsResult minimize_lbfgs_fd(Fun&& f, Eigen::VectorXd& x, const LbfgsOptions& opt = {},
-                              Callback&& on_iteration = Callback{}) {
+template <class FunGrad, class Callback = NoIterationCallback>
+LbfgsResult minimize_lbfgs(FunGrad&& fg, Eigen::VectorXd& x, const LbfgsOptions& opt = {},
+                           Callback&& on_iteration = Callback{}) {
   using Vec = Eigen::VectorXd;
   const Eigen::Index n = x.size();
   constexpr double eps = std::numeric_limits<double>::epsilon();
   LbfgsResult res;
 
-  Vec xt(n);
-  // f and its forward-difference gradient at z; false when any value is not finite.
+  // f and its gradient at z; false when any value is not finite.
   auto eval = [&](const Vec& z, double& fz, Vec& gz) -> bool {
-    fz = f(z);
+    fz = fg(z, gz);
     ++res.evaluations;
-    if (!std::isfinite(fz)) return false;
-    xt = z;
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const double xi = z[i];
-      xt[i] = xi + opt.fd_step;
-      const double h = xt[i] - xi;
-      const double fi = f(xt);
-      ++res.evaluations;
-      gz[i] = (fi - fz) / h;
-      xt[i] = xi;
-      if (!std::isfinite(gz[i])) return false;
-    }
-    return true;
+    return std::isfinite(fz) && gz.allFinite();
   };
 
   double fx;
@@ -322,6 +312,27 @@ LbfgsResult minimize_lbfgs_fd(Fun&& f, Eigen::VectorXd& x, const LbfgsOptions& o
     if (dr > eps * ddum) bfgs.add_correction(stp * d, g - g0);
   }
   return res;
+}
+
+/// minimize_lbfgs with the gradient by forward differences, as scipy's 2-point rule:
+/// g_i = (f(x + h e_i) - f(x)) / ((x_i + h) - x_i), h = opt.fd_step.
+/// \param f callable double(const Eigen::VectorXd&)
+template <class Fun, class Callback = NoIterationCallback>
+LbfgsResult minimize_lbfgs_fd(Fun&& f, Eigen::VectorXd& x, const LbfgsOptions& opt = {},
+                              Callback&& on_iteration = Callback{}) {
+  Eigen::VectorXd xt(x.size());
+  auto fg = [&](const Eigen::VectorXd& z, Eigen::VectorXd& g) {
+    const double fz = f(z);
+    if (!std::isfinite(fz)) return fz;
+    xt = z;
+    for (Eigen::Index i = 0; i < z.size(); ++i) {
+      xt[i] = z[i] + opt.fd_step;
+      g[i] = (f(xt) - fz) / (xt[i] - z[i]);
+      xt[i] = z[i];
+    }
+    return fz;
+  };
+  return minimize_lbfgs(fg, x, opt, std::forward<Callback>(on_iteration));
 }
 
 }  // namespace sla_planner::detail
