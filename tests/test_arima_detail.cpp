@@ -115,6 +115,17 @@ TEST_CASE("log-likelihood and forecast at given parameters match statsmodels SAR
     CHECK(m.loglike(c.params.data()) == Approx(c.llf).epsilon(1e-11));
     CHECK(m.forecast(c.params.data()) == Approx(c.forecast).epsilon(1e-11));
   }
+  // statsmodels skips periods whose prediction-error variance is below 1e-12: with
+  // sigma2 = 1e-13 every period is skipped and the log-likelihood is exactly 0 (statsmodels too;
+  // with 1e-12 it is -3.95e11 on its 6-point example).
+  ArimaStateSpace tiny({1.0, 2.0, 1.5, 1.7, 1.2, 1.9}, {0, 0, 0, true});
+  const double tiny_var[2] = {1.5, 1e-13};
+  CHECK(tiny.loglike(tiny_var) == 0.0);
+  CHECK(tiny.singular_periods() == 6);
+  const double small_var[2] = {1.5, 1e-12};
+  CHECK(tiny.loglike(small_var) == Approx(-394999999922.62054).epsilon(1e-12));
+  CHECK(tiny.singular_periods() == 0);
+
   ArimaStateSpace m(kSeries, {1, 0, 0, false});
   const double explosive[2] = {1.0, 400.0};  // unit root: no stationary covariance
   CHECK(std::isnan(m.loglike(explosive)));

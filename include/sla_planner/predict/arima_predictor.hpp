@@ -78,6 +78,14 @@ public:
                                  "ARIMA: " + fit.reason + "; used the last value");
       return last_.value;
     }
+    if (fit.best.degenerate()) {
+      // pmdarima can select a fit whose filter skipped every period (its likelihood is then 0 and
+      // its AIC unbeatable); its forecast is meaningless.
+      last_ = Forecast::finalize(std::nan(""), last, FitStatus::NumericalIssue,
+                                 "ARIMA: the selected model is degenerate (singular prediction variance in every "
+                                 "period); used the last value");
+      return last_.value;
+    }
     set_model(fit.best, false);
     double raw = fit.best.forecast;
     FitStatus status = fit.best.optimizer.converged() ? FitStatus::Success : FitStatus::NotConverged;

@@ -299,6 +299,11 @@ public:
     return std::isnan(llf) ? std::numeric_limits<double>::quiet_NaN() : f;
   }
 
+  /// Periods after the burn-in that the last loglike/forecast call treated as singular
+  /// (prediction-error variance below 1e-12: no likelihood term, no state update). All of them
+  /// singular marks a degenerate fit whose likelihood (0) and forecast mean nothing.
+  int singular_periods() const noexcept { return skipped_; }
+
   /// The optimiser's objective -llf(transform(u)) / n and its forward-difference gradient
   /// g_i = (f(u + h e_i) - f(u)) / ((u_i + h) - u_i), as scipy's 2-point rule computes it. All
   /// k + 1 filters run together, lane by lane. Returns NaN (gradient unspecified) when the
@@ -454,6 +459,7 @@ private:
     bc_.resize(Bs);
     bllf_.assign(Bs, 0.0);
     bdead_.assign(Bs, 0);
+    skipped_ = 0;
     for (int l = 0; l < B; ++l) {
       if (!load_lane(pars + static_cast<std::size_t>(l) * k, l, B)) bdead_[static_cast<std::size_t>(l)] = 1;
     }
@@ -559,6 +565,7 @@ private:
     double* rqr = fixed ? rqrf : phi + static_cast<std::size_t>(r) * L;
     double c[L], llf[L] = {}, F[L], kv[L];
     bool dead[L];
+    int skipped[L] = {};
     // Gather the lanes (lane-minor: x[idx * L + l]).
     const std::size_t Bs = static_cast<std::size_t>(B);
     int lane[L];
@@ -572,30 +579,66 @@ private:
       c[l] = bc_[src];
       dead[l] = bdead_[src] != 0;
     }
-    run_kernel<D, R>(P, W, a, pz, kz, phi, rqr, c, llf, F, kv, dead, d, r);
+    run_kernel<D, R>(P, W, a, pz, kz, phi, rqr, c, llf, F, kv, dead, skipped, d, r);
     for (int l = 0; l < L && lb + l < B; ++l) {
       const std::size_t dst = static_cast<std::size_t>(lb + l);
       bllf_[dst] = llf[l];
       bdead_[dst] = dead[l] ? 1 : 0;
+      if (dst == 0) skipped_ = skipped[l];
       for (int i = 0; i < m; ++i) a_[static_cast<std::size_t>(i) * Bs + dst] = a[i * L + l];
     }
   }
 
-  /// The filter recursions for kLanes lanes (lane-minor arrays).
+  /// Sum of x[0..n) in numpy's pairwise order (np.sum of a short float64 array: eight running
+  /// partial sums, combined as a tree, then the remainder), as statsmodels sums the per-period
+  /// log-likelihood terms.
+  static double numpy_sum(const double* x, std::size_t n, std::size_t stride) {
+    if (n < 8) {
+      double s = 0.0;
+      for (std::size_t i = 0; i < n; ++i) s += x[i * stride];
+      return s;
+    }
+    if (n > 128) {
+      std::size_t n2 = n / 2;
+      n2 -= n2 % 8;
+      return numpy_sum(x, n2, stride) + numpy_sum(x + n2 * stride, n - n2, stride);
+    }
+    double r[8];
+    for (int j = 0; j < 8; ++j) r[j] = x[static_cast<std::size_t>(j) * stride];
+    std::size_t i = 8;
+    for (; i < n - n % 8; i += 8)
+      for (std::size_t j = 0; j < 8; ++j) r[j] += x[(i + j) * stride];
+    double s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; ++i) s += x[i * stride];
+    return s;
+  }
+
+  /// The filter recursions for kLanes lanes (lane-minor arrays). The arithmetic follows
+  /// statsmodels' conventional filter step by step (with the loop orders of the reference BLAS it
+  /// calls), so that the log-likelihood agrees to the last bits wherever the initial covariance
+  /// does: F^-1 once, a|t = a + (P Z') (F^-1 v), P|t = P - (F^-1 P Z') (Z P) term by term,
+  /// a+ = c + T a|t, P+ = R Q R' + (T P|t) T', and llf_t = -(log 2pi + log F)/2 - v (F^-1 v)/2.
   template <int D, int R>
   void run_kernel(double* SLA_PLANNER_RESTRICT P, double* SLA_PLANNER_RESTRICT W, double* SLA_PLANNER_RESTRICT a,
                   double* SLA_PLANNER_RESTRICT pz, double* SLA_PLANNER_RESTRICT kz, const double* SLA_PLANNER_RESTRICT phi,
                   const double* SLA_PLANNER_RESTRICT rqr, const double* c, double* llf, double* F, double* kv, bool* dead,
-                  int d_rt, int r_rt) const {
+                  int* skipped, int d_rt, int r_rt) {
     constexpr int L = kLanes;
-    constexpr double log2pi = 1.8378770664093454835606594728112;
+    static const double log2pi = std::log(2.0 * 3.141592653589793);
     const int d = D >= 0 ? D : d_rt;
     const int r = R > 0 ? R : r_rt;
     const int m = d + r;
     const int ns = std::min(spec_.q + 1, r);  // nonzero entries of the selection vector
     const std::size_t n = y_.size();
+    terms_.resize(n * L);
+    double* SLA_PLANNER_RESTRICT terms = terms_.data();
+    // Rows 0..d of P before the update (it reads the input covariance throughout).
+    constexpr bool fixed = D >= 0 && R > 0;
+    double prow_fixed[fixed ? (D + 1) * (D + R) * L : 1];
+    if (!fixed) rows_.resize(static_cast<std::size_t>((d + 1) * m * L));
+    double* SLA_PLANNER_RESTRICT rows = fixed ? prow_fixed : rows_.data();
     for (std::size_t t = 0; t < n; ++t) {
-      // Prediction error v = y - Z a and its variance F = Z P Z' (Z = [1..1 | 1 0..0]).
+      // Forecast: v = y - Z a, P Z' and F = Z P Z' (Z = [1..1 | 1 0..0]).
       for (int i = 0; i < m; ++i) {
         const double* Pi = P + i * m * L;
         for (int l = 0; l < L; ++l) {
@@ -608,70 +651,110 @@ private:
       for (int l = 0; l < L; ++l) {
         double f = pz[l], yhat = a[l];
         for (int i = 1; i <= d; ++i) f += pz[i * L + l], yhat += a[i * L + l];
-        // A (numerically) singular prediction-error variance means the initial covariance is
-        // not positive definite (parameters at the edge of stationarity): the likelihood is
-        // undefined. (statsmodels drops such observations, which can make a broken fit look
-        // perfect.)
-        if (!(f >= 1e-12) || !(f <= std::numeric_limits<double>::max())) dead[l] = true, f = 1.0;
+        if (std::isnan(f) || f > std::numeric_limits<double>::max()) dead[l] = true, f = 1.0;
+        if (f < 1e-12) {
+          // statsmodels treats a prediction-error variance below 1e-12 as singular: the period
+          // adds nothing to the likelihood and does not update the state.
+          if (t >= static_cast<std::size_t>(d)) skipped[l] += 1;
+          kv[l] = 0.0;
+          F[l] = 0.0;
+          terms[t * L + l] = 0.0;
+          continue;
+        }
+        const double inv = 1.0 / f;
         const double v = yt - yhat;
-        if (t >= static_cast<std::size_t>(d)) llf[l] += -0.5 * (log2pi + std::log(f) + v * v / f);
-        F[l] = f;
-        kv[l] = v / f;
+        kv[l] = inv * v;
+        F[l] = inv;
+        terms[t * L + l] = -0.5 * (log2pi + std::log(f)) - 0.5 * (v * kv[l]);
       }
       if (dead[0] && dead[L - 1]) return;
-      // Update: a += P Z' v / F, P -= (P Z' / F) Z P.
-      for (int i = 0; i < m; ++i) {
-        for (int l = 0; l < L; ++l) {
-          a[i * L + l] += pz[i * L + l] * kv[l];
-          kz[i * L + l] = pz[i * L + l] / F[l];
-        }
-      }
+      // Update.
       for (int i = 0; i < m; ++i)
+        for (int l = 0; l < L; ++l) {
+          a[i * L + l] = a[i * L + l] + kv[l] * pz[i * L + l];
+          kz[i * L + l] = F[l] * pz[i * L + l];
+        }
+      for (int k = 0; k <= d; ++k)
         for (int j = 0; j < m; ++j)
-          for (int l = 0; l < L; ++l) P[(i * m + j) * L + l] -= kz[i * L + l] * pz[j * L + l];
-      // Predict: a = T a + c e_d, P = T P T' + sigma2 R R'. Rows of T: suffix sums over the
-      // integration states; phi_i * (state d) + (state d+i+1) in the ARMA block.
+          for (int l = 0; l < L; ++l) rows[(k * m + j) * L + l] = -P[(k * m + j) * L + l];
+      for (int k = 0; k <= d; ++k)  // P|t(i,j) = P(i,j) + sum_k (-P(k,j)) (F^-1 P Z')_i, k ascending
+        for (int i = 0; i < m; ++i) {
+          const double* ki = kz + i * L;
+          for (int j = 0; j < m; ++j) {
+            double* Pij = P + (i * m + j) * L;
+            const double* rkj = rows + (k * m + j) * L;
+            for (int l = 0; l < L; ++l) Pij[l] = Pij[l] + rkj[l] * ki[l];
+          }
+        }
+      // Predict the state: a = c + T a|t.
       for (int l = 0; l < L; ++l) {
         const double ad = a[d * L + l];
-        double acc = ad;
-        for (int i = d - 1; i >= 0; --i) acc = a[i * L + l] += acc;  // a_i + ... + a_d
-        for (int i = 0; i + 1 < r; ++i) a[(d + i) * L + l] = phi[i * L + l] * ad + a[(d + i + 1) * L + l];
-        a[(m - 1) * L + l] = phi[(r - 1) * L + l] * ad;
-        a[d * L + l] += c[l];
+        for (int i = 0; i < d; ++i) {  // integration rows: a_i + ... + a_d, ascending
+          double s = a[i * L + l];
+          for (int k = i + 1; k <= d; ++k) s += a[k * L + l];
+          a[i * L + l] = s;
+        }
+        for (int i = 0; i + 1 < r; ++i) a[(d + i) * L + l] = (i == 0 ? c[l] + ad * phi[l] : ad * phi[i * L + l]) + a[(d + i + 1) * L + l];
+        a[(m - 1) * L + l] = r == 1 ? c[l] + ad * phi[l] : ad * phi[(r - 1) * L + l];
       }
-      for (int j = 0; j < m; ++j) {  // W = T P
+      // W = T P|t.
+      for (int j = 0; j < m; ++j) {
         const double* Pdj = P + (d * m + j) * L;
+        for (int i = 0; i < d; ++i)
+          for (int l = 0; l < L; ++l) {
+            double s = P[(i * m + j) * L + l];
+            for (int k = i + 1; k <= d; ++k) s += P[(k * m + j) * L + l];
+            W[(i * m + j) * L + l] = s;
+          }
         for (int i = 0; i + 1 < r; ++i)
           for (int l = 0; l < L; ++l)
-            W[((d + i) * m + j) * L + l] = phi[i * L + l] * Pdj[l] + P[((d + i + 1) * m + j) * L + l];
-        for (int l = 0; l < L; ++l) W[((m - 1) * m + j) * L + l] = phi[(r - 1) * L + l] * Pdj[l];
-        for (int i = d - 1; i >= 0; --i) {
-          const double* Nx = i == d - 1 ? Pdj : W + ((i + 1) * m + j) * L;
-          for (int l = 0; l < L; ++l) W[(i * m + j) * L + l] = P[(i * m + j) * L + l] + Nx[l];
-        }
+            W[((d + i) * m + j) * L + l] = Pdj[l] * phi[i * L + l] + P[((d + i + 1) * m + j) * L + l];
+        for (int l = 0; l < L; ++l) W[((m - 1) * m + j) * L + l] = Pdj[l] * phi[(r - 1) * L + l];
       }
-      for (int i = 0; i < m; ++i) {  // P = W T'
+      // P = R Q R' + W T'.
+      for (int i = 0; i < m; ++i) {
         const double* Wid = W + (i * m + d) * L;
-        for (int j = 0; j + 1 < r; ++j)
-          for (int l = 0; l < L; ++l)
-            P[(i * m + d + j) * L + l] = phi[j * L + l] * Wid[l] + W[(i * m + d + j + 1) * L + l];
-        for (int l = 0; l < L; ++l) P[(i * m + m - 1) * L + l] = phi[(r - 1) * L + l] * Wid[l];
-        for (int j = d - 1; j >= 0; --j) {
-          const double* Nx = j == d - 1 ? Wid : P + (i * m + j + 1) * L;
-          for (int l = 0; l < L; ++l) P[(i * m + j) * L + l] = W[(i * m + j) * L + l] + Nx[l];
+        for (int j = 0; j < d; ++j)
+          for (int l = 0; l < L; ++l) {
+            double s = W[(i * m + j) * L + l];
+            for (int k = j + 1; k <= d; ++k) s += W[(i * m + k) * L + l];
+            P[(i * m + j) * L + l] = s;
+          }
+        // R Q R' is nonzero on the first ns ARMA rows and columns only.
+        const int jq = (i >= d && i - d < ns) ? ns : 0;
+        const double* Ri = rqr + (i >= d ? (i - d) * r : 0) * L;
+        for (int j = 0; j < r; ++j) {
+          double* Pij = P + (i * m + d + j) * L;
+          const double* ph = phi + j * L;
+          if (j < jq)
+            for (int l = 0; l < L; ++l) Pij[l] = Ri[j * L + l] + Wid[l] * ph[l];
+          else
+            for (int l = 0; l < L; ++l) Pij[l] = Wid[l] * ph[l];
+          if (j + 1 < r) {
+            const double* Wn = W + (i * m + d + j + 1) * L;
+            for (int l = 0; l < L; ++l) Pij[l] = Pij[l] + Wn[l];
+          }
         }
       }
-      for (int i = 0; i < ns; ++i)  // + sigma2 R R' (R nonzero in its first q+1 ARMA entries)
-        for (int j = 0; j < ns; ++j)
-          for (int l = 0; l < L; ++l) P[((d + i) * m + d + j) * L + l] += rqr[(i * r + j) * L + l];
+      // statsmodels' default numerical stability step: force P to be symmetric.
+      for (int i = 0; i < m; ++i)
+        for (int j = i + 1; j < m; ++j)
+          for (int l = 0; l < L; ++l) {
+            const double v = 0.5 * (P[(i * m + j) * L + l] + P[(j * m + i) * L + l]);
+            P[(i * m + j) * L + l] = v;
+            P[(j * m + i) * L + l] = v;
+          }
     }
+    for (int l = 0; l < L; ++l)
+      llf[l] = numpy_sum(terms + static_cast<std::size_t>(d) * L + l, n > static_cast<std::size_t>(d) ? n - d : 0, L);
   }
 
   std::vector<double> y_;
   ArimaSpec spec_;
   int r_ = 1, m_ = 1;
+  int skipped_ = 0;
   std::vector<double> phi_, sel_, lyap_form_, lyap_sys_, lyap_b_, lyap_out_, work_;
-  std::vector<double> P_, a_, bphi_, brqr_, bc_, bllf_, dyn_;
+  std::vector<double> P_, a_, bphi_, brqr_, bc_, bllf_, dyn_, terms_, rows_;
   std::vector<char> bdead_;
   std::vector<double> lane_par_, lane_llf_, ublock_;
 };

@@ -34,7 +34,11 @@ struct ArimaFit {
   double ic = std::numeric_limits<double>::infinity();  ///< AIC, or +inf when rejected by the root test
   double max_inverse_root = 0.0;   ///< the modulus the root test looked at
   double forecast = std::numeric_limits<double>::quiet_NaN();
+  int singular_periods = 0;        ///< periods the filter skipped as singular (see ArimaStateSpace)
+  int periods = 0;                 ///< periods after the burn-in (n - d)
   LbfgsResult optimizer;
+  /// Every period singular: the likelihood is identically 0 and the model explains nothing.
+  bool degenerate() const noexcept { return ok && periods > 0 && singular_periods >= periods; }
 };
 
 /// Fits one ARIMA by maximum likelihood (statsmodels SARIMAX.fit(method="lbfgs") semantics:
@@ -61,6 +65,8 @@ inline ArimaFit fit_arima(const std::vector<double>& y, const ArimaSpec& spec, c
   fit.params = par;
   fit.llf = model.loglike(par.data());
   if (!std::isfinite(fit.llf)) return fit;
+  fit.singular_periods = model.singular_periods();
+  fit.periods = static_cast<int>(y.size()) - spec.d;
   fit.forecast = model.forecast(par.data());
   fit.ok = true;
   fit.aic = -2.0 * fit.llf + 2.0 * k;
