@@ -341,7 +341,7 @@ public:
       }
       par[k - 1] = ui * ui;
     }
-    filter(base, k + 1, lane_llf_.data(), nullptr);
+    filter(base, k + 1, lane_llf_.data(), nullptr, spec_.intercept);
     const double f0 = -lane_llf_[0] / n;
     if (std::isnan(f0)) return f0;
     for (int i = 0; i < k; ++i) {
@@ -448,8 +448,11 @@ private:
 
   /// Runs the Kalman filter for B parameter vectors at once (lane l reads pars + l * k): the
   /// log-likelihood of each lane into llf (NaN on breakdown) and, for B = 1, the forecast.
-  void filter(const double* pars, int B, double* llf, double* next_forecast) {
+  /// With `shadow`, lane 1 differs from lane 0 in the constant only: its covariance recursion is
+  /// lane 0's, so only its mean is run (bit-identical to running it in full).
+  void filter(const double* pars, int B, double* llf, double* next_forecast, bool shadow = false) {
     const int d = spec_.d, m = m_, r = r_, k = spec_.k_params();
+    shadow = shadow && B > 1;
     const std::size_t Bs = static_cast<std::size_t>(B);
     const std::size_t mm = static_cast<std::size_t>(m) * static_cast<std::size_t>(m);
     P_.assign(mm * Bs, 0.0);
@@ -460,12 +463,17 @@ private:
     bllf_.assign(Bs, 0.0);
     bdead_.assign(Bs, 0);
     skipped_ = 0;
+    order_.clear();
     for (int l = 0; l < B; ++l) {
-      if (!load_lane(pars + static_cast<std::size_t>(l) * k, l, B)) bdead_[static_cast<std::size_t>(l)] = 1;
+      const bool mean_only = shadow && l == 1;
+      if (!load_lane(pars + static_cast<std::size_t>(l) * k, l, B, !mean_only)) bdead_[static_cast<std::size_t>(l)] = 1;
+      if (!mean_only) order_.push_back(l);
     }
+    shadow_ = shadow;
     // Lanes run in independent pairs; kernels with compile-time d and r for the usual orders let
     // the compiler unroll the loops and keep the state in registers.
-    for (int lb = 0; lb < B; lb += kLanes) {
+    const int nc = static_cast<int>(order_.size());
+    for (int lb = 0; lb < nc; lb += kLanes) {
       switch (d) {
         case 0: run_d<0>(lb, B); break;
         case 1: run_d<1>(lb, B); break;
@@ -486,7 +494,7 @@ private:
   }
 
   /// Writes lane l's parameters, initial state and covariance; false for invalid parameters.
-  bool load_lane(const double* par, int l, int B) {
+  bool load_lane(const double* par, int l, int B, bool covariance = true) {
     const int d = spec_.d, m = m_, r = r_;
     const std::size_t Bs = static_cast<std::size_t>(B), ls = static_cast<std::size_t>(l);
     int o = 0;
@@ -517,6 +525,7 @@ private:
         a_[static_cast<std::size_t>(d + i) * Bs + ls] = mu * tail;
       }
     }
+    if (!covariance) return true;
     if (!stationary_cov(phi_.data(), sel_.data())) return false;
     for (int i = 0; i < r; ++i)
       for (int j = 0; j < r; ++j)
@@ -566,10 +575,11 @@ private:
     double c[L], llf[L] = {}, F[L], kv[L];
     bool dead[L];
     int skipped[L] = {};
-    // Gather the lanes (lane-minor: x[idx * L + l]).
+    // Gather the lanes (lane-minor: x[idx * L + l]); slots past the end repeat the first one.
     const std::size_t Bs = static_cast<std::size_t>(B);
+    const int nc = static_cast<int>(order_.size());
     int lane[L];
-    for (int l = 0; l < L; ++l) lane[l] = lb + l < B ? lb + l : lb;
+    for (int l = 0; l < L; ++l) lane[l] = order_[static_cast<std::size_t>(lb + l < nc ? lb + l : lb)];
     for (int l = 0; l < L; ++l) {
       const std::size_t src = static_cast<std::size_t>(lane[l]);
       for (std::size_t i = 0; i < mm; ++i) P[i * L + l] = P_[i * Bs + src];
@@ -579,15 +589,35 @@ private:
       c[l] = bc_[src];
       dead[l] = bdead_[src] != 0;
     }
-    run_kernel<D, R>(P, W, a, pz, kz, phi, rqr, c, llf, F, kv, dead, skipped, d, r);
-    for (int l = 0; l < L && lb + l < B; ++l) {
-      const std::size_t dst = static_cast<std::size_t>(lb + l);
+    // The mean-only shadow of lane 0 (see filter()).
+    Shadow sh;
+    const bool with_shadow = shadow_ && lb == 0;
+    if (with_shadow) {
+      sh.a.resize(static_cast<std::size_t>(m));
+      for (int i = 0; i < m; ++i) sh.a[static_cast<std::size_t>(i)] = a_[static_cast<std::size_t>(i) * Bs + 1];
+      sh.c = bc_[1];
+      sh.dead = bdead_[1] != 0;
+    }
+    run_kernel<D, R>(P, W, a, pz, kz, phi, rqr, c, llf, F, kv, dead, skipped, d, r, with_shadow ? &sh : nullptr);
+    for (int l = 0; l < L && lb + l < nc; ++l) {
+      const std::size_t dst = static_cast<std::size_t>(lane[l]);
       bllf_[dst] = llf[l];
       bdead_[dst] = dead[l] ? 1 : 0;
       if (dst == 0) skipped_ = skipped[l];
       for (int i = 0; i < m; ++i) a_[static_cast<std::size_t>(i) * Bs + dst] = a[i * L + l];
     }
+    if (with_shadow) {
+      bllf_[1] = sh.llf;
+      bdead_[1] = sh.dead || bdead_[0] ? 1 : 0;
+    }
   }
+
+  /// Mean recursion of a lane that shares lane 0's covariance recursion.
+  struct Shadow {
+    std::vector<double> a;
+    double c = 0.0, llf = 0.0;
+    bool dead = false;
+  };
 
   /// Sum of x[0..n) in numpy's pairwise order (np.sum of a short float64 array: eight running
   /// partial sums, combined as a tree, then the remainder), as statsmodels sums the per-period
@@ -622,7 +652,7 @@ private:
   void run_kernel(double* SLA_PLANNER_RESTRICT P, double* SLA_PLANNER_RESTRICT W, double* SLA_PLANNER_RESTRICT a,
                   double* SLA_PLANNER_RESTRICT pz, double* SLA_PLANNER_RESTRICT kz, const double* SLA_PLANNER_RESTRICT phi,
                   const double* SLA_PLANNER_RESTRICT rqr, const double* c, double* llf, double* F, double* kv, bool* dead,
-                  int* skipped, int d_rt, int r_rt) {
+                  int* skipped, int d_rt, int r_rt, Shadow* sh = nullptr) {
     constexpr int L = kLanes;
     static const double log2pi = std::log(2.0 * 3.141592653589793);
     const int d = D >= 0 ? D : d_rt;
@@ -632,11 +662,13 @@ private:
     const std::size_t n = y_.size();
     terms_.resize(n * L);
     double* SLA_PLANNER_RESTRICT terms = terms_.data();
-    // Rows 0..d of P before the update (it reads the input covariance throughout).
+    // Rows 0..d of the current column of P before the update.
     constexpr bool fixed = D >= 0 && R > 0;
-    double prow_fixed[fixed ? (D + 1) * (D + R) * L : 1];
-    if (!fixed) rows_.resize(static_cast<std::size_t>((d + 1) * m * L));
+    double prow_fixed[fixed ? (D + 1) * L : 1];
+    if (!fixed) rows_.resize(static_cast<std::size_t>((d + 1) * L));
     double* SLA_PLANNER_RESTRICT rows = fixed ? prow_fixed : rows_.data();
+    double* sa = sh ? sh->a.data() : nullptr;
+    if (sh) shadow_terms_.resize(n);
     for (std::size_t t = 0; t < n; ++t) {
       // Forecast: v = y - Z a, P Z' and F = Z P Z' (Z = [1..1 | 1 0..0]).
       for (int i = 0; i < m; ++i) {
@@ -665,7 +697,27 @@ private:
         const double v = yt - yhat;
         kv[l] = inv * v;
         F[l] = inv;
-        terms[t * L + l] = -0.5 * (log2pi + std::log(f)) - 0.5 * (v * kv[l]);
+        const double head = t >= static_cast<std::size_t>(d) ? -0.5 * (log2pi + std::log(f)) : 0.0;  // burn-in: unused
+        terms[t * L + l] = head - 0.5 * (v * kv[l]);
+        if (l == 0 && sa) {  // the shadow lane: same F, its own mean
+          double ys = sa[0];
+          for (int i = 1; i <= d; ++i) ys += sa[i];
+          const double vs = yt - ys;
+          const double kvs = inv * vs;
+          shadow_terms_[t] = head - 0.5 * (vs * kvs);
+          for (int i = 0; i < m; ++i) sa[i] = sa[i] + kvs * pz[i * L];
+        }
+      }
+      if (sa && F[0] == 0.0) shadow_terms_[t] = 0.0;  // lane 0 singular: so is the shadow
+      if (sa) {  // predict the shadow's state: c + T a
+        const double ad = sa[d];
+        for (int i = 0; i < d; ++i) {
+          double s2 = sa[i];
+          for (int k2 = i + 1; k2 <= d; ++k2) s2 += sa[k2];
+          sa[i] = s2;
+        }
+        for (int i = 0; i + 1 < r; ++i) sa[d + i] = (i == 0 ? sh->c + ad * phi[0] : ad * phi[i * L]) + sa[d + i + 1];
+        sa[m - 1] = r == 1 ? sh->c + ad * phi[0] : ad * phi[(r - 1) * L];
       }
       if (dead[0] && dead[L - 1]) return;
       // Update.
@@ -674,18 +726,18 @@ private:
           a[i * L + l] = a[i * L + l] + kv[l] * pz[i * L + l];
           kz[i * L + l] = F[l] * pz[i * L + l];
         }
-      for (int k = 0; k <= d; ++k)
-        for (int j = 0; j < m; ++j)
-          for (int l = 0; l < L; ++l) rows[(k * m + j) * L + l] = -P[(k * m + j) * L + l];
-      for (int k = 0; k <= d; ++k)  // P|t(i,j) = P(i,j) + sum_k (-P(k,j)) (F^-1 P Z')_i, k ascending
+      // P|t(i,j) = P(i,j) - sum_{k<=d} P(k,j) (F^-1 P Z')_i, k ascending, from the input P:
+      // column by column, with rows 0..d of the column saved first.
+      for (int j = 0; j < m; ++j) {
+        for (int k = 0; k <= d; ++k)
+          for (int l = 0; l < L; ++l) rows[k * L + l] = P[(k * m + j) * L + l];
         for (int i = 0; i < m; ++i) {
+          double* Pij = P + (i * m + j) * L;
           const double* ki = kz + i * L;
-          for (int j = 0; j < m; ++j) {
-            double* Pij = P + (i * m + j) * L;
-            const double* rkj = rows + (k * m + j) * L;
-            for (int l = 0; l < L; ++l) Pij[l] = Pij[l] + rkj[l] * ki[l];
-          }
+          for (int k = 0; k <= d; ++k)
+            for (int l = 0; l < L; ++l) Pij[l] = Pij[l] - rows[k * L + l] * ki[l];
         }
+      }
       // Predict the state: a = c + T a|t.
       for (int l = 0; l < L; ++l) {
         const double ad = a[d * L + l];
@@ -747,6 +799,7 @@ private:
     }
     for (int l = 0; l < L; ++l)
       llf[l] = numpy_sum(terms + static_cast<std::size_t>(d) * L + l, n > static_cast<std::size_t>(d) ? n - d : 0, L);
+    if (sh) sh->llf = numpy_sum(shadow_terms_.data() + d, n > static_cast<std::size_t>(d) ? n - d : 0, 1);
   }
 
   std::vector<double> y_;
@@ -754,7 +807,9 @@ private:
   int r_ = 1, m_ = 1;
   int skipped_ = 0;
   std::vector<double> phi_, sel_, lyap_form_, lyap_sys_, lyap_b_, lyap_out_, work_;
-  std::vector<double> P_, a_, bphi_, brqr_, bc_, bllf_, dyn_, terms_, rows_;
+  std::vector<double> P_, a_, bphi_, brqr_, bc_, bllf_, dyn_, terms_, rows_, shadow_terms_;
+  std::vector<int> order_;
+  bool shadow_ = false;
   std::vector<char> bdead_;
   std::vector<double> lane_par_, lane_llf_, ublock_;
 };
