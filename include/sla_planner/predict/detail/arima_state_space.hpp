@@ -13,7 +13,14 @@
 //                                       c = constant in the first ARMA state (a drift when d > 0).
 // The ARMA block starts from its stationary distribution (mean from c, covariance from the
 // discrete Lyapunov equation); integration states start approximately diffuse (variance 1e6) and
-// the first d log-likelihood terms are dropped, as statsmodels does by default.
+// the first d log-likelihood terms are dropped, as statsmodels does by default. Periods whose
+// prediction-error variance is below 1e-12 are skipped (no term, no update), as statsmodels does.
+// The filter repeats statsmodels' operations in their order (conventional filter on the
+// reference BLAS, forced symmetry, numpy's pairwise sum), so the objective usually agrees to the
+// last bit; only the Lyapunov solution is computed differently (an r x r system here, a
+// Schur-based solver there).
+// The optimiser's objective and its forward-difference gradient (k + 1 filters) run together,
+// two parameter vectors per SIMD-friendly lane pair.
 // Starting values are statsmodels' conditional least squares ones (Hannan–Rissanen style: a long
 // AR fit gives residuals, then y is regressed on its lags and the lagged residuals).
 #pragma once

@@ -13,6 +13,10 @@
 //  - stop when the iteration limit is reached, when max|g_i| <= pgtol, or when the relative
 //    reduction of f is <= factr * eps.
 // The gradient is (f(x + h e_i) - f(x)) / h with h = `fd_step` (scipy's 2-point rule).
+// LBFGSpp's own LBFGSSolver is not used as a whole because its stopping rules (2-norm gradient
+// test), missing update skipping and line searches would walk a different path from scipy's,
+// and capped fits (statsmodels' maxiter = 50) end wherever that path is at the cap.
+// One addition: a trial point with a non-finite f backs off towards the best step so far.
 #pragma once
 
 #include <algorithm>
