@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sla_planner/predict/arima_predictor.hpp"
+#include "sla_planner/predict/load_predictor.hpp"
 #include "test_helpers.hpp"
 
 using sla_planner::ArimaOrder;
@@ -139,6 +140,21 @@ TEST_CASE("ArimaPredictor log1p fallback refits a collapsed (0,d,0) search on lo
   CHECK(l2.predict_window(wave) == r2.predict_window(wave));
   CHECK_FALSE(l2.used_log1p());
   CHECK(l2.order() == ArimaOrder{2, 0, 0});
+}
+
+TEST_CASE("LoadPredictor::create(\"arima\") wraps an ArimaPredictor", "[arima][rules]") {
+  sla_planner::LoadPredictorOptions o;
+  o.window_size = 20;
+  o.log1p = true;
+  sla_planner::LoadPredictor lp = sla_planner::LoadPredictor::create("arima", o);
+  CHECK(std::string(lp.name()) == "arima");
+  const auto& a = std::get<ArimaPredictor>(lp.variant());
+  CHECK(a.params().window_size == 20);
+  CHECK(a.params().log1p_fallback);
+  for (double v : {5, 0, 0, 40, 3, 0, 1, 60, 2, 0, 0, 35, 4, 1, 0, 55, 3, 0, 2, 45}) lp.add_data_point(v);
+  CHECK(lp.predict_next() == Approx(3.267222511673782).epsilon(1e-7));  // the log1p case above
+  o.window_size = 3;
+  CHECK_THROWS_WITH(sla_planner::LoadPredictor::create("arima", o), "'window_size' must be >= 5, got 3");
 }
 
 TEST_CASE("ArimaPredictor::predict_next fits the buffered window", "[arima][rules]") {

@@ -2,11 +2,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <climits>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <variant>
 
+#include "sla_planner/predict/arima_predictor.hpp"
 #include "sla_planner/predict/constant_predictor.hpp"
 
 namespace sla_planner {
@@ -26,7 +28,7 @@ struct LoadPredictorOptions {
 /// (no virtual call); code that knows its predictor type at compile time can use that type directly.
 class LoadPredictor {
 public:
-  using Variant = std::variant<ConstantPredictor>;
+  using Variant = std::variant<ConstantPredictor, ArimaPredictor>;
 
   /// Wraps a concrete predictor.
   template <class P, class = std::enable_if_t<!std::is_same_v<std::decay_t<P>, LoadPredictor>>>
@@ -37,6 +39,12 @@ public:
   static LoadPredictor create(const std::string& name, const LoadPredictorOptions& o = {}) {
     if (o.window_size < 1) throw std::invalid_argument("'window_size' must be >= 1, got 0");
     if (name == "constant") return LoadPredictor(ConstantPredictor(o.window_size));
+    if (name == "arima") {
+      ArimaParams p;
+      p.window_size = o.window_size > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(o.window_size);
+      p.log1p_fallback = o.log1p;
+      return LoadPredictor(ArimaPredictor(p));
+    }
     throw std::invalid_argument("unknown load predictor '" + name + "' (expected constant, arima, prophet or kalman)");
   }
 
@@ -65,6 +73,7 @@ public:
 
 private:
   static const char* name_of(const ConstantPredictor&) { return "constant"; }
+  static const char* name_of(const ArimaPredictor&) { return "arima"; }
   Variant v_;
 };
 
