@@ -533,7 +533,14 @@ private:
       }
     }
     if (!covariance) return true;
-    if (!stationary_cov(phi_.data(), sel_.data())) return false;
+    // Lanes that shift only the constant or the variance share the base lane's AR/MA part, and
+    // L depends on nothing else: reuse the last solution when the coefficients are unchanged.
+    if (!(lyap_valid_ && phi_ == lyap_phi_ && sel_ == lyap_sel_)) {
+      lyap_valid_ = stationary_cov(phi_.data(), sel_.data());
+      if (!lyap_valid_) return false;
+      lyap_phi_ = phi_;
+      lyap_sel_ = sel_;
+    }
     for (int i = 0; i < r; ++i)
       for (int j = 0; j < r; ++j)
         P_[static_cast<std::size_t>((d + i) * m + (d + j)) * Bs + ls] = sigma2 * lyap_out_[static_cast<std::size_t>(i) * r + j];
@@ -817,6 +824,8 @@ private:
   std::vector<double> P_, a_, bphi_, brqr_, bc_, bllf_, dyn_, terms_, rows_, shadow_terms_;
   std::vector<int> order_;
   bool shadow_ = false;
+  std::vector<double> lyap_phi_, lyap_sel_;  // coefficients of the cached lyap_out_
+  bool lyap_valid_ = false;
   std::vector<char> bdead_;
   std::vector<double> lane_par_, lane_llf_, ublock_;
 };
