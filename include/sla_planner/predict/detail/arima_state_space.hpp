@@ -18,7 +18,8 @@
 // The filter repeats statsmodels' operations in their order (conventional filter on the
 // reference BLAS, forced symmetry, numpy's pairwise sum), so the objective usually agrees to the
 // last bit; only the Lyapunov solution is computed differently (an r x r system here, a
-// Schur-based solver there).
+// Schur-based solver there). Bit agreement assumes no FMA contraction (the default for ISO C++
+// builds and for x86-64 without -march); with contraction results differ at the rounding level.
 // The optimiser's objective and its forward-difference gradient (k + 1 filters) run together,
 // two parameter vectors per SIMD-friendly lane pair.
 // Starting values are statsmodels' conditional least squares ones (Hannan–Rissanen style: a long
