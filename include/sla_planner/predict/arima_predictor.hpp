@@ -100,7 +100,7 @@ public:
         model_.log1p = true;
       } else {
         detail::AutoArimaResult lfit = detail::auto_arima(ly, search_options());
-        if (lfit.ok && std::isfinite(lfit.best.forecast)) {
+        if (lfit.ok && !lfit.best.degenerate() && std::isfinite(lfit.best.forecast)) {
           set_model(lfit.best, true);
           raw = std::expm1(lfit.best.forecast);
           status = lfit.best.optimizer.converged() ? FitStatus::Success : FitStatus::NotConverged;
