@@ -2,11 +2,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <climits>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <variant>
 
+#include "sla_planner/predict/arima_predictor.hpp"
 #include "sla_planner/predict/constant_predictor.hpp"
 #include "sla_planner/predict/kalman_predictor.hpp"
 #include "sla_planner/predict/prophet_predictor.hpp"
@@ -28,7 +30,7 @@ struct LoadPredictorOptions {
 /// (no virtual call); code that knows its predictor type at compile time can use that type directly.
 class LoadPredictor {
 public:
-  using Variant = std::variant<ConstantPredictor, ProphetPredictor, KalmanPredictor>;
+  using Variant = std::variant<ConstantPredictor, ArimaPredictor, ProphetPredictor, KalmanPredictor>;
 
   /// Wraps a concrete predictor.
   template <class P, class = std::enable_if_t<!std::is_same_v<std::decay_t<P>, LoadPredictor>>>
@@ -56,6 +58,12 @@ public:
       k.r = o.kalman_r;
       k.min_points = o.kalman_min_points;
       return LoadPredictor(KalmanPredictor(k));
+    }
+    if (name == "arima") {
+      ArimaParams p;
+      p.window_size = o.window_size > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(o.window_size);
+      p.log1p_fallback = o.log1p;
+      return LoadPredictor(ArimaPredictor(p));
     }
     throw std::invalid_argument("unknown load predictor '" + name + "' (expected constant, arima, prophet or kalman)");
   }
@@ -85,6 +93,7 @@ public:
 
 private:
   static const char* name_of(const ConstantPredictor&) { return "constant"; }
+  static const char* name_of(const ArimaPredictor&) { return "arima"; }
   static const char* name_of(const ProphetPredictor&) { return "prophet"; }
   static const char* name_of(const KalmanPredictor&) { return "kalman"; }
   Variant v_;
