@@ -247,6 +247,13 @@ TEST_CASE("every bad line stops the read with file:line: what is wrong") {
         "FILE:3: invalid JSON (unescaped control character in a string)");
   CHECK(error_in_context("{\"timestamp\": tru, \"input_length\": 1, \"output_length\": 2}") ==
         "FILE:3: 'timestamp' must be a non-negative number, got tru");
+  // an incomplete value after an object on the last line of a block is never returned by the
+  // document stream; it must still make the line bad (found by fuzz_mooncake_block)
+  const std::string tail = "{\"timestamp\": 1, \"input_length\": 1, \"output_length\": 2} \"a\": 1, \"b 1}c\": 1}";
+  CHECK(error_of(line(0, 1, 1) + tail) == "FILE:2: invalid JSON (trailing content after the object)");
+  CHECK(error_of(line(0, 1, 1) + tail + "\n") == "FILE:2: invalid JSON (trailing content after the object)");
+  CHECK(error_of(line(0, 1, 1) + "{\"timestamp\": 1, \"input_length\": 1, \"output_length\": 2} {\"timestamp\"") ==
+        "FILE:2: invalid JSON (malformed object or array)");
   // an object spread over two lines is two bad lines (JSONL: one object per line)
   CHECK(error_in_context("{\"timestamp\": 1, \"input_length\": 1,\n\"output_length\": 2}") ==
         "FILE:3: invalid JSON (malformed object or array)");

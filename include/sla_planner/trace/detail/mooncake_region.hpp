@@ -140,7 +140,9 @@ private:
       pend_end = nl ? static_cast<const char*>(nl) : end;
       scan = pend_end;
     }
-    if (!gap(end)) {  // e.g. an incomplete last document the stream did not return
+    // Bytes the stream did not return (an incomplete value, possibly on the pending document's own
+    // line, where gap() cannot see it) or non-blank bytes after the last document.
+    if (stream.truncated_bytes() != 0 || !gap(end)) {
       stop.from = unverified(), stop.to = end;
       return false;
     }
