@@ -66,7 +66,15 @@ case "$cmd" in
       name=$(basename "$f")
       echo "run.sh: fuzzing $name for ${FUZZ_SECONDS:-30} s" >&2
       mkdir -p "build-fuzz/corpus/$name"
-      "$f" -max_total_time="${FUZZ_SECONDS:-30}" -print_final_stats=1 "build-fuzz/corpus/$name" fuzz/corpus/"${name#fuzz_}" 2>&1 | tail -3
+      log="build-fuzz/$name.log"
+      if ! "$f" -max_total_time="${FUZZ_SECONDS:-30}" -print_final_stats=1 -artifact_prefix=build-fuzz/ \
+          "build-fuzz/corpus/$name" fuzz/corpus/"${name#fuzz_}" >"$log" 2>&1; then
+        # show the crash report (input bytes, stack, artifact name), not just the final stats
+        grep -v '^#[0-9]' "$log" | tail -40 >&2
+        echo "run.sh: $name failed; reproduce with: $f build-fuzz/crash-*" >&2
+        exit 1
+      fi
+      tail -3 "$log"
     done
     ;;
   bench)
