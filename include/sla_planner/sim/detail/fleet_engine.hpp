@@ -18,6 +18,7 @@
 #include <limits>
 #include <optional>
 #include <queue>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -334,7 +335,9 @@ private:
     a.isl += static_cast<double>(req_[r].isl);
     a.osl += static_cast<double>(req_[r].osl);
     if (timings_) (*timings_)[r].arrival_ms = now_;
-    // Shortest queue (waiting + in service); ties go to the lowest id.
+    // Shortest queue (waiting + in service); ties go to the lowest id. There is always a ready
+    // worker: the first ones are ready at once, and removal takes starting workers first.
+    if (ready_p_.empty()) throw std::logic_error("fleet replay: no prefill worker is taking requests");
     std::uint32_t best = ready_p_.front();
     std::size_t best_load = prefill_[best].load();
     for (std::size_t i = 1; i < ready_p_.size() && best_load > 0; ++i) {
@@ -379,6 +382,7 @@ private:
   // ---- decode
   void on_decode_arrival(std::uint32_t r) {
     // Least KV held or claimed (admitted + waiting); ties go to the lowest id.
+    if (ready_d_.empty()) throw std::logic_error("fleet replay: no decode worker is taking requests");
     std::uint32_t best = ready_d_.front();
     std::int64_t best_load = decode_[best].reserved + decode_[best].waiting_reserved;
     for (std::size_t i = 1; i < ready_d_.size() && best_load > 0; ++i) {
