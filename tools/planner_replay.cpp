@@ -181,7 +181,7 @@ int run(int argc, char** argv) {
   opts.set_width(100);
   opts.add_options()
       ("dataset", "Mooncake trace (.jsonl or .jsonl.gz) to replay (required)", cxxopts::value<std::string>())
-      ("profile-results-dir", "Profile directory, or use-pre-swept-results:<gpu>:<model>:... (default: profiling_results/H200_TP1P_TP1D)",
+      ("profile-results-dir", "Profile directory, or use-pre-swept-results:<gpu>:<model>:...",
        cxxopts::value<std::string>()->default_value("profiling_results/H200_TP1P_TP1D"))
       ("pre-swept-root", "Folder of the pre-swept tables", cxxopts::value<std::string>()->default_value(""))
       ("static", "A fixed fleet to replay too, e.g. 2P2D (repeatable)", cxxopts::value<std::vector<std::string>>())
