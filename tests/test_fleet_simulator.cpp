@@ -228,6 +228,27 @@ TEST_CASE("prefill fixed latency: capacity changes, a lone request's TTFT does n
   CHECK(r.timings[1].ttft_ms == Approx(26.0).epsilon(1e-12));
 }
 
+TEST_CASE("prefill fixed latency estimated from the profile: TTFT at ISL 0 minus the fastest decode step") {
+  // H200: the line through (100, 19.5252) and (1117, 38.4941) meets ISL 0 at 17.660 ms; the
+  // fastest decode step (one request, context 350) is 4.380 ms.
+  CHECK(estimate_prefill_fixed_latency_ms(h200()) == Approx(17.660018 - 4.379870).margin(1e-4));
+  Profile p;
+  p.prefill.isl = {1000, 100, 2000};  // unsorted on purpose
+  p.prefill.ttft_ms = {30, 12, 60};
+  p.decode.itl_ms = {5, 3};
+  CHECK(estimate_prefill_fixed_latency_ms(p) == Approx(10.0 - 3.0).epsilon(1e-12));  // slope 0.02 ms/token
+  p.decode.itl_ms = {20};
+  CHECK(estimate_prefill_fixed_latency_ms(p) == 0.0);  // never negative
+  p.prefill.ttft_ms = {10, 20, 60};                    // TTFT falling at first: intercept 21.1
+  p.decode.itl_ms = {0.5};
+  CHECK(estimate_prefill_fixed_latency_ms(p) == 20.0);  // at most the smallest profiled TTFT
+  p.decode.itl_ms.clear();
+  CHECK(estimate_prefill_fixed_latency_ms(p) == 0.0);
+  p.decode.itl_ms = {1};
+  p.prefill.isl = {100, 100, 100};
+  CHECK(estimate_prefill_fixed_latency_ms(p) == 0.0);
+}
+
 TEST_CASE("schedule: startup delay, draining, removal while starting; no request lost, GPU time counted") {
   ReplayOptions o = opts();
   o.interval_s = 10;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <system_error>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -73,6 +74,15 @@ nlohmann::json fleet_json(const ReplayResult& r) {
             {"gpus", gpus},
             {"mean_ttft_ms", ttft},
             {"mean_itl_ms", itl}}}};
+}
+
+/// A whole-string decimal number. \throws UsageError naming the flag
+double parse_number(const char* flag, const std::string& text) {
+  double v = 0;
+  const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || res.ec != std::errc() || res.ptr != text.data() + text.size())
+    throw UsageError(std::string("--") + flag + " must be a number or 'profile', got '" + text + "'");
+  return v;
 }
 
 /// "64.2" below 100, "20309" above: latencies span five orders of magnitude.
@@ -188,8 +198,10 @@ int run(int argc, char** argv) {
       ("no-planner", "Replay only the --static fleets")
       ("startup-delay", "Seconds before a worker the planner adds takes requests", cxxopts::value<double>()->default_value("60"))
       ("kv-transfer-ms", "Milliseconds to move a prefilled KV cache to the decode worker", cxxopts::value<double>()->default_value("0"))
-      ("prefill-fixed-latency-ms", "Milliseconds of each profiled TTFT that do not occupy the prefill worker",
-       cxxopts::value<double>()->default_value("0"))
+      ("prefill-fixed-latency-ms",
+       "Milliseconds of each profiled TTFT that do not occupy the prefill worker, or 'profile': the profile's "
+       "estimate (TTFT at ISL 0 minus the fastest decode step)",
+       cxxopts::value<std::string>()->default_value("profile"))
       ("start-num-p", "Prefill workers the planner's fleet starts with", cxxopts::value<long long>()->default_value("1"))
       ("start-num-d", "Decode workers the planner's fleet starts with", cxxopts::value<long long>()->default_value("1"))
       ("time-scale", "Divide timestamps by X (replay X times faster)", cxxopts::value<double>()->default_value("1"))
@@ -230,7 +242,9 @@ int run(int argc, char** argv) {
   ro.interval_s = config.adjustment_interval_s;
   ro.startup_delay_s = r["startup-delay"].as<double>();
   ro.kv_transfer_ms = r["kv-transfer-ms"].as<double>();
-  ro.prefill_fixed_latency_ms = r["prefill-fixed-latency-ms"].as<double>();
+  const std::string fixed_flag = r["prefill-fixed-latency-ms"].as<std::string>();
+  const bool fixed_from_profile = fixed_flag == "profile";
+  if (!fixed_from_profile) ro.prefill_fixed_latency_ms = parse_number("prefill-fixed-latency-ms", fixed_flag);
   ro.start_num_p = r["start-num-p"].as<long long>();
   ro.start_num_d = r["start-num-d"].as<long long>();
   ro.validate();
@@ -247,6 +261,7 @@ int run(int argc, char** argv) {
   const bool progress_forced = r.count("progress") != 0, progress_off = r.count("no-progress") != 0;
 
   const Profile profile = load_profile_flag(r);
+  if (fixed_from_profile) ro.prefill_fixed_latency_ms = estimate_prefill_fixed_latency_ms(profile);
   const ProfilePerfModel perf(profile);
   const FleetSimulator<> sim(ProfileServiceModel(perf), ro);
   std::optional<Planner> planner;  // made before the trace is read, so that a bad predictor fails fast
@@ -295,6 +310,7 @@ int run(int argc, char** argv) {
     args_json["startup_delay_s"] = ro.startup_delay_s;
     args_json["kv_transfer_ms"] = ro.kv_transfer_ms;
     args_json["prefill_fixed_latency_ms"] = ro.prefill_fixed_latency_ms;
+    args_json["prefill_fixed_latency_from_profile"] = fixed_from_profile;
     args_json["start_num_p"] = ro.start_num_p;
     args_json["start_num_d"] = ro.start_num_d;
     args_json["time_scale"] = time_scale;
@@ -310,6 +326,8 @@ int run(int argc, char** argv) {
   const double span_min = (requests.back().arrival_ms - requests.front().arrival_ms) / 60000.0;
   std::printf("Replay of %s: %zu requests over %.1f min; SLA TTFT <= %s ms, ITL <= %s ms\n", dataset.c_str(),
               requests.size(), span_min, num(config.ttft_ms).c_str(), num(config.itl_ms).c_str());
+  std::printf("model: prefill fixed latency %.2f ms%s, KV transfer %s ms\n", ro.prefill_fixed_latency_ms,
+              fixed_from_profile ? " (profile estimate)" : "", num(ro.kv_transfer_ms).c_str());
   if (with_planner)
     std::printf("planner: %s predictor, interval %s s, GPU budget %d, correction %s, start %lldP%lldD, startup delay %s s\n",
                 config.load_predictor.c_str(), num(config.adjustment_interval_s).c_str(), config.max_gpu_budget,

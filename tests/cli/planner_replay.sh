@@ -54,6 +54,8 @@ expect 2 "nothing to replay: --no-planner needs at least one --static fleet" "$t
 expect 2 "'startup_delay_s' must be >= 0, got -1" "$tool" "${base[@]}" --startup-delay -1
 expect 2 "'kv_transfer_ms' must be >= 0, got -2" "$tool" "${base[@]}" --kv-transfer-ms -2
 expect 2 "'start_num_p' must be >= 1, got 0" "$tool" "${base[@]}" --start-num-p 0
+expect 2 "--prefill-fixed-latency-ms must be a number or 'profile', got 'abc'" "$tool" "${base[@]}" --prefill-fixed-latency-ms abc
+expect 2 "'prefill_fixed_latency_ms' must be >= 0, got -1" "$tool" "${base[@]}" --prefill-fixed-latency-ms -1
 expect 2 "'ttft_ms' must be > 0, got 0" "$tool" "${base[@]}" --ttft 0
 expect 2 "'time_scale' must be > 0, got 0" "$tool" "${base[@]}" --time-scale 0
 expect 2 "'load_predictor' must be one of constant, arima, prophet, kalman, got 'bogus'" "$tool" "${base[@]}" --load-predictor bogus
@@ -74,6 +76,7 @@ out=$("$tool" "${base[@]}" --static 3P1D --static 2p2d --output-json "$work/r.js
 rc=$?
 check "run exits 0 (got $rc): $out" test "$rc" -eq 0
 check "header names the trace and targets" grep -q "Replay of $work/small.jsonl: 4000 requests over .* min; SLA TTFT <= 200 ms, ITL <= 10 ms" <<< "$out"
+check "model line" grep -q "model: prefill fixed latency 13.28 ms (profile estimate), KV transfer 0 ms" <<< "$out"
 check "planner line" grep -q "planner: constant predictor, interval 60 s, GPU budget 8, correction off, start 1P1D, startup delay 60 s" <<< "$out"
 for row in planner 3P1D 2P2D; do
   check "table row $row" grep -Eq "^$row +4000 +[0-9.]+ +[0-9.]+ +[0-9.]+%" <<< "$out"
@@ -98,12 +101,15 @@ for f in j["fleets"]:
     assert sum(s["arrivals"]) == 4000 and len(s["time_s"]) == len(s["gpus"])
 assert j["fleets"][2]["avg_gpus"] == 4 and j["fleets"][2]["peak_gpus"] == 4
 assert j["args"]["startup_delay_s"] == 60 and j["args"]["load_predictor"] == "constant"
+assert abs(j["args"]["prefill_fixed_latency_ms"] - 13.28) < 0.01 and j["args"]["prefill_fixed_latency_from_profile"]
 EOF
 
 # the same run twice: the same JSON
 "$tool" "${base[@]}" --static 3P1D --static 2P2D --output-json "$work/r2.json" > /dev/null 2>&1
 check "deterministic JSON" cmp -s "$work/r.json" "$work/r2.json"
 
+# the literal model (the whole TTFT occupies the prefill worker) serves fewer requests in time
+expect 0 "model: prefill fixed latency 0.00 ms, KV transfer 0 ms" "$tool" "${base[@]}" --prefill-fixed-latency-ms 0
 # Markdown table; only static fleets; flags with underscores
 expect 0 "| planner | 4000 |" "$tool" "${base[@]}" --markdown
 out=$("$tool" "${base[@]}" --no-planner --static 1P1D --startup_delay 30 2>&1)
