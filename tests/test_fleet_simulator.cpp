@@ -432,8 +432,17 @@ TEST_CASE("deterministic: the same input gives the same result, whatever ran bef
 }
 
 TEST_CASE("seed comparison on the model: 3P1D is far worse than 2P2D; numbers pinned") {
-  // Pinned so that a change of the model shows up here (and in the README table).
-  const FleetSimulator<> sim(ProfileServiceModel(h200()), opts(200, 10));
+  // Pinned so that a change of the model shows up here (and in the README tables).
+  SECTION("with the profile's fixed latency (planner_replay's default)") {
+    ReplayOptions o = opts(200, 10);
+    o.prefill_fixed_latency_ms = estimate_prefill_fixed_latency_ms(h200());
+    const FleetSimulator<> sim(ProfileServiceModel(h200()), o);
+    const ReplayResult p2d2 = sim.run_static(seed_trace(), fleet(2, 2));
+    CHECK(p2d2.good == 18431);
+    CHECK(p2d2.goodput_rps == Approx(10.232).margin(1e-3));
+    CHECK(sim.run_static(seed_trace(), fleet(3, 1)).good == 898);  // decode-bound: prefill does not matter
+  }
+  const FleetSimulator<> sim(ProfileServiceModel(h200()), opts(200, 10));  // the literal model
   const ReplayResult p3d1 = sim.run_static(seed_trace(), fleet(3, 1));
   const ReplayResult p2d2 = sim.run_static(seed_trace(), fleet(2, 2));
   CHECK(p3d1.goodput_rps < p2d2.goodput_rps);
