@@ -54,7 +54,7 @@ case "$cmd" in
   sanitize)
     install_deps
     build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLA_PLANNER_SANITIZE=ON -DSLA_PLANNER_BUILD_BENCH=OFF
-    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1 \
       ctest --test-dir build-asan --output-on-failure -j"$JOBS" -LE slow
     ;;
   fuzz)

@@ -17,7 +17,7 @@
 
 #include "common/cli.hpp"
 #include "sla_planner/interp/decode_interpolator.hpp"
-#include "common/pre_swept_root.hpp"
+#include "common/bundled_data.hpp"
 #include "sla_planner/interp/perf_estimate.hpp"
 #include "sla_planner/interp/prefill_interpolator.hpp"
 #include "sla_planner/profile/pre_swept_spec.hpp"

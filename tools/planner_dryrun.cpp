@@ -109,8 +109,8 @@ int run(int argc, char** argv) {
   opts.set_width(100);
   opts.add_options()
       ("dataset", "Mooncake trace (.jsonl or .jsonl.gz) to replay (required)", cxxopts::value<std::string>())
-      ("profile-results-dir", "Profile directory, or use-pre-swept-results:<gpu>:<model>:... (default: profiling_results/H200_TP1P_TP1D)",
-       cxxopts::value<std::string>()->default_value("profiling_results/H200_TP1P_TP1D"))
+      ("profile-results-dir", "Profile directory, or use-pre-swept-results:<gpu>:<model>:... (default: the bundled profiling_results/H200_TP1P_TP1D)",
+       cxxopts::value<std::string>())
       ("pre-swept-root", "Folder of the pre-swept tables", cxxopts::value<std::string>()->default_value(""))
       ("start-num-p", "Prefill workers in the first interval", cxxopts::value<long long>()->default_value("1"))
       ("start-num-d", "Decode workers in the first interval", cxxopts::value<long long>()->default_value("1"))
@@ -191,7 +191,7 @@ int run(int argc, char** argv) {
   if (r.count("output-json")) {
     nlohmann::json args_json = config.to_json();
     args_json["dataset"] = dataset;
-    args_json["profile_results_dir"] = r["profile-results-dir"].as<std::string>();
+    args_json["profile_results_dir"] = r.count("profile-results-dir") ? r["profile-results-dir"].as<std::string>() : default_profile_dir();
     args_json["start_num_p"] = dro.start_num_p;
     args_json["start_num_d"] = dro.start_num_d;
     args_json["time_scale"] = time_scale;

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/cli.hpp"
-#include "common/pre_swept_root.hpp"
+#include "common/bundled_data.hpp"
 #include "sla_planner/data_error.hpp"
 #include "sla_planner/planner/planner_config.hpp"
 #include "sla_planner/profile/profile.hpp"
@@ -92,9 +92,10 @@ inline sla_planner::PlannerConfig planner_config_from_flags(const cxxopts::Parse
   return c;
 }
 
-/// Loads --profile-results-dir (a directory or a pre-swept selector; --pre-swept-root if given).
+/// Loads --profile-results-dir (a directory or a pre-swept selector; --pre-swept-root if given),
+/// or the bundled H200 profile when the flag is absent.
 inline sla_planner::Profile load_profile_flag(const cxxopts::ParseResult& r) {
-  const std::string dir = r["profile-results-dir"].as<std::string>();
+  const std::string dir = r.count("profile-results-dir") ? r["profile-results-dir"].as<std::string>() : default_profile_dir();
   std::string root = r.count("pre-swept-root") ? r["pre-swept-root"].as<std::string>() : std::string();
   if (root.empty()) root = default_pre_swept_root();
   return sla_planner::Profile::load(dir, root);

@@ -2,12 +2,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <climits>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <variant>
 
+#include "sla_planner/predict/arima_predictor.hpp"
 #include "sla_planner/predict/constant_predictor.hpp"
+#include "sla_planner/predict/kalman_predictor.hpp"
+#include "sla_planner/predict/prophet_predictor.hpp"
 
 namespace sla_planner {
 
@@ -19,14 +23,14 @@ struct LoadPredictorOptions {
   double kalman_q_trend = 0.1;           ///< Kalman: process noise of the trend
   double kalman_r = 10.0;                ///< Kalman: observation noise
   std::size_t kalman_min_points = 5;     ///< Kalman: points before it forecasts
-  double seasonality_period_points = 0;  ///< Prophet: extra Fourier seasonality period in points (0 = none)
+  double seasonality_period_points = 0;  ///< Prophet: extra Fourier seasonality (order 3) period in points (0 = none)
 };
 
 /// Any of the load predictors, chosen by name at run time. Calls dispatch through std::visit
 /// (no virtual call); code that knows its predictor type at compile time can use that type directly.
 class LoadPredictor {
 public:
-  using Variant = std::variant<ConstantPredictor>;
+  using Variant = std::variant<ConstantPredictor, ArimaPredictor, ProphetPredictor, KalmanPredictor>;
 
   /// Wraps a concrete predictor.
   template <class P, class = std::enable_if_t<!std::is_same_v<std::decay_t<P>, LoadPredictor>>>
@@ -37,6 +41,30 @@ public:
   static LoadPredictor create(const std::string& name, const LoadPredictorOptions& o = {}) {
     if (o.window_size < 1) throw std::invalid_argument("'window_size' must be >= 1, got 0");
     if (name == "constant") return LoadPredictor(ConstantPredictor(o.window_size));
+    if (name == "prophet") {
+      ProphetParams p;
+      p.window_size = o.window_size;
+      if (o.seasonality_period_points < 0) detail::throw_param_error("seasonality_period_points", ">= 0", o.seasonality_period_points);
+      // Points are step_seconds (1 s) apart on Prophet's axis, so a period in points is one in seconds.
+      if (o.seasonality_period_points > 0)
+        p.seasonalities.push_back({"load_cycle", o.seasonality_period_points * p.step_seconds, 3, 10.0});
+      return LoadPredictor(ProphetPredictor(std::move(p)));
+    }
+    if (name == "kalman") {
+      KalmanParams k;
+      k.window_size = o.window_size;
+      k.q_level = o.kalman_q_level;
+      k.q_trend = o.kalman_q_trend;
+      k.r = o.kalman_r;
+      k.min_points = o.kalman_min_points;
+      return LoadPredictor(KalmanPredictor(k));
+    }
+    if (name == "arima") {
+      ArimaParams p;
+      p.window_size = o.window_size > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(o.window_size);
+      p.log1p_fallback = o.log1p;
+      return LoadPredictor(ArimaPredictor(p));
+    }
     throw std::invalid_argument("unknown load predictor '" + name + "' (expected constant, arima, prophet or kalman)");
   }
 
@@ -65,6 +93,9 @@ public:
 
 private:
   static const char* name_of(const ConstantPredictor&) { return "constant"; }
+  static const char* name_of(const ArimaPredictor&) { return "arima"; }
+  static const char* name_of(const ProphetPredictor&) { return "prophet"; }
+  static const char* name_of(const KalmanPredictor&) { return "kalman"; }
   Variant v_;
 };
 

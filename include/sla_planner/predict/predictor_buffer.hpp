@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <stdexcept>
@@ -25,8 +26,12 @@ public:
   bool add(double v) {
     if (std::isnan(v)) v = 0.0;
     if (values_.empty() && v == 0.0) return false;
-    if (values_.size() == window_size_) values_.erase(values_.begin());
-    values_.push_back(v);
+    if (values_.size() == window_size_) {  // full: shift left by one, newest at the back
+      std::rotate(values_.begin(), values_.begin() + 1, values_.end());
+      values_.back() = v;
+    } else {
+      values_.push_back(v);
+    }
     return true;
   }
 

@@ -5,7 +5,9 @@
 // `mooncake_trace` dataset type and NVIDIA Dynamo's planner dry run read): one JSON object per
 // line with "timestamp" (ms, integer or fractional), "input_length", "output_length"; other keys
 // ("hash_ids", ...) are ignored, blank lines skipped, gzip read transparently (by magic bytes).
-// Parsing uses simdjson On-Demand document streams; see detail/mooncake_region.hpp.
+// Parsing uses simdjson On-Demand document streams; see detail/mooncake_region.hpp. As everywhere
+// with On-Demand, values of ignored keys are only checked for balanced brackets, well-formed
+// strings and valid UTF-8 ("hash_ids": [1 2] is not rejected); the three fields are fully checked.
 // Memory is bounded by (threads + 1) x (window + simdjson parser) whatever the trace length.
 #pragma once
 

@@ -5,7 +5,8 @@
 // memory-mapped one window at a time (no copy; the window is unmapped once parsed); gzip files
 // (recognised by their magic bytes), pipes and other streams are read through zlib's gzread
 // into a reused buffer (zlib reads non-gzip data unchanged). Every block is followed by
-// simdjson::SIMDJSON_PADDING readable bytes.
+// simdjson::SIMDJSON_PADDING readable bytes. (As with any memory mapping, a file truncated by
+// another process while it is being read ends the process with SIGBUS; appending is harmless.)
 #pragma once
 
 #include <fcntl.h>
