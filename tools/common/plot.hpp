@@ -145,7 +145,7 @@ inline void panel(const PlotPanel& p, double x0, double x1, double y0, double y1
       plline(4, xs, ys);
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.3g", b.values[i]);
-      plptex(xi, b.values[i] + hi * 0.02, 1, 0, 0.5, buf);
+      plptex(xi, b.values[i] + hi * 0.045, 1, 0, 0.5, buf);  // centred on y: clear of the bar
       if (i < b.categories.size()) plmtex("b", 1.5, (xi + 0.6) / (n - 0.4 + 0.6), 0.5, b.categories[i].c_str());
     }
     plcol0(kBlack);

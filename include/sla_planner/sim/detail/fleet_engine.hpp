@@ -1,0 +1,583 @@
+// sla_planner — header-only SLA planner for disaggregated LLM serving.
+// SPDX-License-Identifier: Apache-2.0
+//
+// The discrete-event engine behind FleetSimulator (see fleet_simulator.hpp for the model).
+// Events, not clock ticks: a binary heap of timed events (prefill ends, KV arrivals, decode batch
+// changes, workers becoming ready, planner decisions) merged with the sorted arrival stream.
+// A decode worker's batch is advanced in bulk: between two changes of its batch every step takes
+// the same time, so it needs one event per change — at the step boundary where the next request
+// finishes, or where a newly arrived request can join — not one per token. Requests in the batch
+// sit in a min-heap of the worker's step count at which they finish.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <queue>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sla_planner/data_error.hpp"
+#include "sla_planner/planner/decision.hpp"
+#include "sla_planner/planner/metrics.hpp"
+#include "sla_planner/sim/detail/percentile.hpp"
+#include "sla_planner/sim/replay_request.hpp"
+#include "sla_planner/sim/replay_result.hpp"
+#include "sla_planner/trace/interval_series.hpp"
+
+namespace sla_planner::detail {
+
+/// Fixed settings of one engine run (already validated by the caller).
+struct EngineSetup {
+  double ttft_ms = 0, itl_ms = 0;   ///< SLA targets
+  double interval_s = 60;           ///< statistics (and planner) interval
+  double startup_ms = 0;            ///< scale-up delay
+  double transfer_ms = 0;           ///< KV transfer after prefill
+  double fixed_ms = 0;              ///< part of the prefill time that does not occupy the worker
+  int prefill_gpus = 1, decode_gpus = 1;
+  long long start_p = 1, start_d = 1;
+  bool keep_timings = false;
+  const std::function<void(std::size_t, std::size_t)>* progress = nullptr;
+};
+
+/// A controller that never changes the fleet.
+struct StaticController {
+  static constexpr bool dynamic = false;
+  WorkerCounts decide(const Metrics&, WorkerCounts current) { return current; }
+};
+
+/// One replay of `requests` (sorted by arrival) on workers timed by `Service`.
+/// Controller: `static constexpr bool dynamic`, `WorkerCounts decide(const Metrics&, WorkerCounts)`
+/// called at every interval boundary when dynamic.
+template <class Service>
+class FleetEngine {
+public:
+  FleetEngine(const Service& service, const std::vector<ReplayRequest>& requests, const EngineSetup& setup)
+      : svc_(service), req_(requests), s_(setup), cap_(service.max_kv_tokens()) {}
+
+  template <class Controller>
+  ReplayResult run(std::string name, Controller& ctrl) {
+    ReplayResult res;
+    res.name = std::move(name);
+    res.interval_s = s_.interval_s;
+    const std::size_t n = req_.size();
+    res.requests = n;
+    if (n == 0) return res;
+    if (!(cap_ > 0) || !std::isfinite(cap_))
+      throw DataError("decode KV capacity (max_kv_tokens) must be > 0, got " + std::to_string(cap_));
+
+    start_ = req_.front().arrival_ms;
+    first_index_ = static_cast<std::int64_t>(python_floordiv(start_ / 1000.0, s_.interval_s));
+    dstart_.assign(n, 0.0);
+    ttft_.assign(n, 0.0);
+    itl_values_.clear();
+    itl_values_.reserve(n);
+    if (s_.keep_timings) res.timings.assign(n, RequestTiming{});
+    timings_ = s_.keep_timings ? &res.timings : nullptr;
+    spans_ = &res.workers;
+    now_ = start_;
+
+    for (long long i = 0; i < s_.start_p; ++i) add_prefill(true);
+    for (long long i = 0; i < s_.start_d; ++i) add_decode(true);
+    snapshot(0);
+    if constexpr (Controller::dynamic) push(tick_time(1), kTick, 1, 0);
+
+    std::size_t next = 0;
+    while (finished_ < n) {
+      if (next < n && (heap_.empty() || req_[next].arrival_ms < heap_.top().t)) {
+        now_ = req_[next].arrival_ms;
+        on_arrival(static_cast<std::uint32_t>(next++));
+        continue;
+      }
+      const Event e = heap_.top();
+      heap_.pop();
+      now_ = e.t;
+      switch (e.kind) {
+        case kPrefillDone: on_prefill_done(e.a); break;
+        case kDecodeArrive: on_decode_arrival(e.a); break;
+        case kDecodeStep:
+          if (e.b == decode_[e.a].version) boundary(e.a, decode_[e.a].pending);
+          break;
+        case kReady: on_ready(e.a, e.b == 0); break;
+        case kTick: {
+          const auto k = static_cast<std::size_t>(e.a);
+          const Metrics m = metrics_of(k - 1);
+          const WorkerCounts target = ctrl.decide(m, WorkerCounts{deployed_p_, deployed_d_});
+          apply(target);
+          snapshot(k);
+          push(tick_time(k + 1), kTick, static_cast<std::uint32_t>(k + 1), 0);
+          break;
+        }
+      }
+    }
+    finish_result(res);
+    return res;
+  }
+
+private:
+  enum Kind : std::uint8_t { kPrefillDone, kDecodeArrive, kDecodeStep, kReady, kTick };
+  enum class Life : std::uint8_t { Starting, Ready, Draining, Gone };
+
+  struct Event {
+    double t;
+    std::uint64_t seq;
+    std::uint32_t a, b;
+    Kind kind;
+  };
+  struct Later {
+    bool operator()(const Event& x, const Event& y) const { return x.t != y.t ? x.t > y.t : x.seq > y.seq; }
+  };
+  struct PrefillWorker {
+    std::uint32_t span = 0;
+    Life life = Life::Starting;
+    std::deque<std::uint32_t> queue;  // routed here, not started
+    bool busy = false;
+    std::uint32_t current = 0;
+    std::size_t load() const { return queue.size() + (busy ? 1 : 0); }
+  };
+  struct InBatch {
+    std::int64_t finish_step;
+    std::uint32_t req;
+  };
+  struct FinishesLater {
+    bool operator()(const InBatch& x, const InBatch& y) const {
+      return x.finish_step != y.finish_step ? x.finish_step > y.finish_step : x.req > y.req;
+    }
+  };
+  struct DecodeWorker {
+    std::uint32_t span = 0;
+    Life life = Life::Starting;
+    std::vector<InBatch> batch;          // min-heap on finish_step
+    std::deque<std::uint32_t> waiting;   // arrived, not admitted (FIFO)
+    std::int64_t reserved = 0;           // Σ (isl + osl) over the batch: KV held
+    std::int64_t waiting_reserved = 0;   // Σ (isl + osl) over waiting
+    std::int64_t ctx2 = 0;               // Σ (2·isl + osl) over the batch: twice the profile context
+    std::int64_t steps = 0;              // steps completed up to `base`
+    double base = 0;                     // time of the last batch change (a step boundary)
+    double tau = 0;                      // step time of the current batch (ms)
+    std::int64_t pending = -1;           // steps from base to the scheduled event
+    std::uint32_t version = 0;           // events with another version are stale
+  };
+  struct StepSlot {
+    std::int64_t ctx2 = -1;
+    std::size_t count = 0;
+    double ms = 0;
+  };
+  static constexpr int kStepCacheBits = 12;
+  struct IntervalAcc {
+    std::size_t arrivals = 0, good = 0, first_tokens = 0, itl_n = 0, done = 0;
+    double isl = 0, osl = 0, ttft = 0, itl = 0, duration_s = 0;
+    bool has_snapshot = false;
+    long long p = 0, d = 0, rp = 0, rd = 0, gpus = 0;
+  };
+
+  // ---- requests
+  std::int64_t out_tokens(std::uint32_t r) const { return std::max<std::int64_t>(req_[r].osl, 1); }
+  std::int64_t reserve(std::uint32_t r) const { return req_[r].isl + out_tokens(r); }
+  std::int64_t ctx2(std::uint32_t r) const { return 2 * req_[r].isl + out_tokens(r); }
+
+  // ---- events
+  void push(double t, Kind k, std::uint32_t a, std::uint32_t b) { heap_.push(Event{t, seq_++, a, b, k}); }
+  double tick_time(std::size_t k) const {
+    return static_cast<double>(first_index_ + static_cast<std::int64_t>(k)) * s_.interval_s * 1000.0;
+  }
+
+  // ---- intervals
+  std::size_t interval_of(double t_ms) const {
+    const double q = python_floordiv(t_ms / 1000.0, s_.interval_s) - static_cast<double>(first_index_);
+    return q > 0 ? static_cast<std::size_t>(q) : 0;
+  }
+  IntervalAcc& acc(std::size_t k) {
+    if (k >= acc_.size()) acc_.resize(k + 1);
+    return acc_[k];
+  }
+  Metrics metrics_of(std::size_t k) {
+    const IntervalAcc& a = acc(k);
+    Metrics m;
+    m.num_req = static_cast<double>(a.arrivals);
+    if (a.arrivals) {
+      m.isl = a.isl / static_cast<double>(a.arrivals);
+      m.osl = a.osl / static_cast<double>(a.arrivals);
+    }
+    if (a.first_tokens) m.ttft_ms = a.ttft / static_cast<double>(a.first_tokens);
+    if (a.itl_n) m.itl_ms = a.itl / static_cast<double>(a.itl_n);
+    if (a.done) m.request_duration_s = a.duration_s / static_cast<double>(a.done);
+    return m;
+  }
+  void snapshot(std::size_t k) {
+    IntervalAcc& a = acc(k);
+    a.has_snapshot = true;
+    a.p = deployed_p_;
+    a.d = deployed_d_;
+    a.rp = static_cast<long long>(ready_p_.size());
+    a.rd = static_cast<long long>(ready_d_.size());
+    a.gpus = held_gpus_;
+  }
+
+  // ---- workers
+  std::uint32_t new_span(bool prefill) {
+    WorkerSpan w;
+    w.prefill = prefill;
+    w.gpus = prefill ? s_.prefill_gpus : s_.decode_gpus;
+    w.provisioned_ms = now_;
+    w.ready_ms = w.removed_ms = w.end_ms = std::numeric_limits<double>::infinity();
+    spans_->push_back(w);
+    held_gpus_ += w.gpus;
+    peak_gpus_ = std::max(peak_gpus_, held_gpus_);
+    return static_cast<std::uint32_t>(spans_->size() - 1);
+  }
+  static void insert_sorted(std::vector<std::uint32_t>& v, std::uint32_t id) {
+    v.insert(std::upper_bound(v.begin(), v.end(), id), id);
+  }
+  static void erase_id(std::vector<std::uint32_t>& v, std::uint32_t id) {
+    const auto it = std::lower_bound(v.begin(), v.end(), id);
+    if (it != v.end() && *it == id) v.erase(it);
+  }
+  void add_prefill(bool ready_now) {
+    PrefillWorker w;
+    w.span = new_span(true);
+    prefill_.push_back(std::move(w));
+    ++deployed_p_;
+    peak_p_ = std::max(peak_p_, deployed_p_);
+    const auto id = static_cast<std::uint32_t>(prefill_.size() - 1);
+    if (ready_now || s_.startup_ms == 0) on_ready(id, true);
+    else push(now_ + s_.startup_ms, kReady, id, 0);
+  }
+  void add_decode(bool ready_now) {
+    DecodeWorker w;
+    w.span = new_span(false);
+    decode_.push_back(std::move(w));
+    ++deployed_d_;
+    peak_d_ = std::max(peak_d_, deployed_d_);
+    const auto id = static_cast<std::uint32_t>(decode_.size() - 1);
+    if (ready_now || s_.startup_ms == 0) on_ready(id, false);
+    else push(now_ + s_.startup_ms, kReady, id, 1);
+  }
+  void on_ready(std::uint32_t id, bool prefill) {
+    Life& life = prefill ? prefill_[id].life : decode_[id].life;
+    if (life != Life::Starting) return;  // removed while starting
+    life = Life::Ready;
+    (*spans_)[prefill ? prefill_[id].span : decode_[id].span].ready_ms = now_;
+    insert_sorted(prefill ? ready_p_ : ready_d_, id);
+  }
+  void gone(std::uint32_t span) {
+    WorkerSpan& w = (*spans_)[span];
+    w.end_ms = now_;
+    held_gpus_ -= w.gpus;
+  }
+  /// Scales to `target` (at least one worker of each kind): new workers start; removal takes
+  /// starting workers first (newest first), then the ready worker with the least outstanding
+  /// work (newest on ties), which drains.
+  void apply(WorkerCounts target) {
+    target.prefill = std::max<long long>(target.prefill, 1);
+    target.decode = std::max<long long>(target.decode, 1);
+    while (deployed_p_ < target.prefill) add_prefill(false);
+    while (deployed_d_ < target.decode) add_decode(false);
+    while (deployed_p_ > target.prefill) remove_prefill();
+    while (deployed_d_ > target.decode) remove_decode();
+  }
+  template <class W, class Load>
+  std::uint32_t pick_removal(std::vector<W>& ws, const std::vector<std::uint32_t>& ready, Load load) {
+    for (std::size_t i = ws.size(); i-- > 0;)
+      if (ws[i].life == Life::Starting) return static_cast<std::uint32_t>(i);
+    std::uint32_t best = ready.back();
+    for (std::size_t i = ready.size(); i-- > 0;)
+      if (load(ws[ready[i]]) < load(ws[best])) best = ready[i];
+    return best;
+  }
+  void remove_prefill() {
+    const std::uint32_t id = pick_removal(prefill_, ready_p_, [](const PrefillWorker& w) { return w.load(); });
+    PrefillWorker& w = prefill_[id];
+    --deployed_p_;
+    (*spans_)[w.span].removed_ms = now_;
+    if (w.life == Life::Starting) {
+      w.life = Life::Gone;
+      gone(w.span);
+      return;
+    }
+    erase_id(ready_p_, id);
+    w.life = Life::Draining;
+    if (w.load() == 0) {
+      w.life = Life::Gone;
+      gone(w.span);
+    }
+  }
+  void remove_decode() {
+    const std::uint32_t id = pick_removal(decode_, ready_d_, [](const DecodeWorker& w) {
+      return w.reserved + w.waiting_reserved;
+    });
+    DecodeWorker& w = decode_[id];
+    --deployed_d_;
+    (*spans_)[w.span].removed_ms = now_;
+    if (w.life == Life::Starting) {
+      w.life = Life::Gone;
+      gone(w.span);
+      return;
+    }
+    erase_id(ready_d_, id);
+    w.life = Life::Draining;
+    if (w.batch.empty() && w.waiting.empty()) {
+      w.life = Life::Gone;
+      gone(w.span);
+    }
+  }
+
+  // ---- prefill
+  void on_arrival(std::uint32_t r) {
+    IntervalAcc& a = acc(interval_of(now_));
+    ++a.arrivals;
+    a.isl += static_cast<double>(req_[r].isl);
+    a.osl += static_cast<double>(req_[r].osl);
+    if (timings_) (*timings_)[r].arrival_ms = now_;
+    // Shortest queue (waiting + in service); ties go to the lowest id. There is always a ready
+    // worker: the first ones are ready at once, and removal takes starting workers first.
+    if (ready_p_.empty()) throw std::logic_error("fleet replay: no prefill worker is taking requests");
+    std::uint32_t best = ready_p_.front();
+    std::size_t best_load = prefill_[best].load();
+    for (std::size_t i = 1; i < ready_p_.size() && best_load > 0; ++i) {
+      const std::size_t l = prefill_[ready_p_[i]].load();
+      if (l < best_load) best = ready_p_[i], best_load = l;
+    }
+    PrefillWorker& w = prefill_[best];
+    if (timings_) (*timings_)[r].prefill_worker = w.span;
+    if (w.busy) w.queue.push_back(r);
+    else start_prefill(best, r);
+  }
+  void start_prefill(std::uint32_t id, std::uint32_t r) {
+    PrefillWorker& w = prefill_[id];
+    w.busy = true;
+    w.current = r;
+    const double ms = svc_.prefill_ms(req_[r].isl);
+    if (!(ms >= 0) || !std::isfinite(ms))
+      throw DataError("prefill time " + std::to_string(ms) + " ms at ISL " + std::to_string(req_[r].isl) +
+                      " is not a non-negative number; the profile cannot drive a replay");
+    if (timings_) (*timings_)[r].prefill_start_ms = now_;
+    push(now_ + std::max(0.0, ms - s_.fixed_ms), kPrefillDone, id, 0);
+  }
+  void on_prefill_done(std::uint32_t id) {
+    PrefillWorker& w = prefill_[id];
+    const std::uint32_t r = w.current;
+    w.busy = false;
+    // The rest of the request's prefill time (the fixed latency) passes off the worker.
+    const double rest = s_.fixed_ms > 0 ? std::min(s_.fixed_ms, svc_.prefill_ms(req_[r].isl)) : 0.0;
+    if (timings_) (*timings_)[r].prefill_end_ms = now_ + rest;
+    if (!w.queue.empty()) {
+      const std::uint32_t nxt = w.queue.front();
+      w.queue.pop_front();
+      start_prefill(id, nxt);
+    } else if (w.life == Life::Draining) {
+      w.life = Life::Gone;
+      gone(w.span);
+    }
+    if (rest + s_.transfer_ms > 0) push(now_ + rest + s_.transfer_ms, kDecodeArrive, r, 0);
+    else on_decode_arrival(r);
+  }
+
+  // ---- decode
+  void on_decode_arrival(std::uint32_t r) {
+    // Least KV held or claimed (admitted + waiting); ties go to the lowest id.
+    if (ready_d_.empty()) throw std::logic_error("fleet replay: no decode worker is taking requests");
+    std::uint32_t best = ready_d_.front();
+    std::int64_t best_load = decode_[best].reserved + decode_[best].waiting_reserved;
+    for (std::size_t i = 1; i < ready_d_.size() && best_load > 0; ++i) {
+      const DecodeWorker& d = decode_[ready_d_[i]];
+      const std::int64_t l = d.reserved + d.waiting_reserved;
+      if (l < best_load) best = ready_d_[i], best_load = l;
+    }
+    DecodeWorker& d = decode_[best];
+    if (timings_) (*timings_)[r].decode_worker = d.span;
+    d.waiting.push_back(r);
+    d.waiting_reserved += reserve(r);
+    if (d.batch.empty()) {  // idle (then nothing was waiting either): joins now
+      boundary(best, 0);
+      return;
+    }
+    if (d.waiting.size() == 1 && static_cast<double>(d.reserved + reserve(r)) <= cap_) {
+      // Joins at the first step boundary at or after now.
+      auto steps = static_cast<std::int64_t>(std::ceil((now_ - d.base) / d.tau - 1e-9));
+      if (steps <= 0) boundary(best, 0);
+      else if (steps < d.pending) schedule(best, steps);
+    }
+  }
+  void schedule(std::uint32_t id, std::int64_t steps) {
+    DecodeWorker& d = decode_[id];
+    d.pending = steps;
+    ++d.version;
+    push(d.base + static_cast<double>(steps) * d.tau, kDecodeStep, id, d.version);
+  }
+  /// The batch of worker `id` changes now, `steps` steps after its last change: finished
+  /// requests leave, waiting ones join in FIFO order while their full context fits.
+  void boundary(std::uint32_t id, std::int64_t steps) {
+    DecodeWorker& d = decode_[id];
+    d.steps += steps;
+    d.base = now_;
+    d.pending = -1;
+    ++d.version;
+    while (!d.batch.empty() && d.batch.front().finish_step <= d.steps) {
+      std::pop_heap(d.batch.begin(), d.batch.end(), FinishesLater());
+      const std::uint32_t r = d.batch.back().req;
+      d.batch.pop_back();
+      d.reserved -= reserve(r);
+      d.ctx2 -= ctx2(r);
+      finish(r);
+    }
+    while (!d.waiting.empty()) {
+      const std::uint32_t r = d.waiting.front();
+      if (!d.batch.empty() && static_cast<double>(d.reserved + reserve(r)) > cap_) break;
+      d.waiting.pop_front();
+      d.waiting_reserved -= reserve(r);
+      admit(r);
+      if (static_cast<double>(reserve(r)) > cap_) ++oversized_;
+      if (out_tokens(r) == 1) {  // the first token was the only one
+        finish(r);
+        continue;
+      }
+      d.batch.push_back(InBatch{d.steps + out_tokens(r) - 1, r});
+      std::push_heap(d.batch.begin(), d.batch.end(), FinishesLater());
+      d.reserved += reserve(r);
+      d.ctx2 += ctx2(r);
+    }
+    if (d.batch.empty()) {
+      d.tau = 0;
+      if (d.life == Life::Draining && d.waiting.empty()) {
+        d.life = Life::Gone;
+        gone(d.span);
+      }
+      return;
+    }
+    d.tau = step_ms(d.ctx2, d.batch.size());
+    schedule(id, d.batch.front().finish_step - d.steps);
+  }
+  /// Step time of a batch of `count` requests whose contexts sum to ctx2 / 2, memoised: the
+  /// service model is a pure function, and batches of one shape recur (exactly the same
+  /// arguments give exactly the same value, so the cache changes no result).
+  double step_ms(std::int64_t ctx2, std::size_t count) {
+    const std::uint64_t h = (static_cast<std::uint64_t>(ctx2) * 0x9E3779B97F4A7C15ULL) ^
+                            (static_cast<std::uint64_t>(count) * 0xC2B2AE3D27D4EB4FULL);
+    StepSlot& slot = step_cache_[static_cast<std::size_t>(h >> (64 - kStepCacheBits))];
+    if (slot.ctx2 == ctx2 && slot.count == count) return slot.ms;
+    const double context = 0.5 * static_cast<double>(ctx2);
+    const double kv = context / cap_, mean = context / static_cast<double>(count);
+    const double ms = svc_.decode_step_ms(kv, mean);
+    if (!(ms > 0) || !std::isfinite(ms))
+      throw DataError("decode step time " + std::to_string(ms) + " ms at KV usage " + std::to_string(kv) +
+                      " and context " + std::to_string(mean) + " is not positive; the profile cannot drive a replay");
+    slot = StepSlot{ctx2, count, ms};
+    return ms;
+  }
+  void admit(std::uint32_t r) {
+    dstart_[r] = now_;
+    ttft_[r] = now_ - req_[r].arrival_ms;
+    IntervalAcc& a = acc(interval_of(now_));
+    ++a.first_tokens;
+    a.ttft += ttft_[r];
+    if (timings_) {
+      (*timings_)[r].decode_start_ms = now_;
+      (*timings_)[r].ttft_ms = ttft_[r];
+    }
+  }
+  void finish(std::uint32_t r) {
+    const std::int64_t out = out_tokens(r);
+    const double itl = out >= 2 ? (now_ - dstart_[r]) / static_cast<double>(out - 1) : 0.0;
+    const bool good = ttft_[r] <= s_.ttft_ms && itl <= s_.itl_ms;
+    IntervalAcc& a = acc(interval_of(now_));
+    ++a.done;
+    a.duration_s += (now_ - req_[r].arrival_ms) / 1000.0;
+    if (out >= 2) {
+      a.itl += itl;
+      ++a.itl_n;
+      itl_values_.push_back(itl);
+    }
+    if (good) {
+      ++acc(interval_of(req_[r].arrival_ms)).good;
+      ++good_;
+    }
+    if (timings_) {
+      RequestTiming& t = (*timings_)[r];
+      t.finish_ms = now_;
+      t.itl_ms = itl;
+      t.good = good;
+    }
+    end_ = now_;
+    ++finished_;
+    if (s_.progress && *s_.progress && ((finished_ & 0xFFFF) == 0 || finished_ == req_.size()))
+      (*s_.progress)(finished_, req_.size());
+  }
+
+  // ---- result
+  void finish_result(ReplayResult& res) {
+    now_ = end_;
+    double gpu_ms = 0;
+    for (WorkerSpan& w : res.workers) {
+      if (!std::isfinite(w.end_ms)) w.end_ms = end_;
+      gpu_ms += static_cast<double>(w.gpus) * (w.end_ms - w.provisioned_ms);
+    }
+    res.good = good_;
+    res.oversized = oversized_;
+    res.start_ms = start_;
+    res.end_ms = end_;
+    res.duration_s = (end_ - start_) / 1000.0;
+    res.gpu_hours = gpu_ms / 3.6e6;
+    res.avg_gpus = end_ > start_ ? gpu_ms / (end_ - start_) : static_cast<double>(peak_gpus_);
+    res.peak_gpus = peak_gpus_;
+    res.peak_prefill = peak_p_;
+    res.peak_decode = peak_d_;
+    res.goodput_rps = res.duration_s > 0 ? static_cast<double>(good_) / res.duration_s : 0.0;
+    res.goodput_per_gpu = res.avg_gpus > 0 ? res.goodput_rps / res.avg_gpus : 0.0;
+    res.attainment_percent = 100.0 * static_cast<double>(good_) / static_cast<double>(res.requests);
+    res.ttft_ms = latency_percentiles(ttft_);
+    res.itl_ms = latency_percentiles(itl_values_);
+
+    const std::size_t n_int = interval_of(end_) + 1;
+    acc(n_int - 1);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    res.intervals.resize(n_int);
+    const IntervalAcc* last = &acc_[0];
+    for (std::size_t k = 0; k < n_int; ++k) {
+      const IntervalAcc& a = acc_[k];
+      if (a.has_snapshot) last = &a;
+      ReplayInterval& o = res.intervals[k];
+      o.start_s = static_cast<double>(k) * s_.interval_s;
+      o.arrivals = a.arrivals;
+      o.good = a.good;
+      o.mean_ttft_ms = a.first_tokens ? a.ttft / static_cast<double>(a.first_tokens) : nan;
+      o.mean_itl_ms = a.itl_n ? a.itl / static_cast<double>(a.itl_n) : nan;
+      o.prefill_workers = last->p;
+      o.decode_workers = last->d;
+      o.ready_prefill = last->rp;
+      o.ready_decode = last->rd;
+      o.gpus = last->gpus;
+    }
+  }
+
+  const Service& svc_;
+  const std::vector<ReplayRequest>& req_;
+  EngineSetup s_;
+  double cap_;
+
+  std::priority_queue<Event, std::vector<Event>, Later> heap_;
+  std::uint64_t seq_ = 0;
+  double now_ = 0, start_ = 0, end_ = 0;
+  std::int64_t first_index_ = 0;
+
+  std::vector<PrefillWorker> prefill_;
+  std::vector<DecodeWorker> decode_;
+  std::vector<std::uint32_t> ready_p_, ready_d_;  // ids taking requests, ascending
+  long long deployed_p_ = 0, deployed_d_ = 0, peak_p_ = 0, peak_d_ = 0;
+  long long held_gpus_ = 0, peak_gpus_ = 0;
+  std::vector<WorkerSpan>* spans_ = nullptr;
+
+  std::vector<double> dstart_, ttft_, itl_values_;
+  std::vector<RequestTiming>* timings_ = nullptr;
+  std::vector<IntervalAcc> acc_;
+  std::vector<StepSlot> step_cache_ = std::vector<StepSlot>(std::size_t(1) << kStepCacheBits);
+  std::size_t finished_ = 0, good_ = 0, oversized_ = 0;
+};
+
+}  // namespace sla_planner::detail

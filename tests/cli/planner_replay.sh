@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# CLI behaviour of planner_replay: --help, exit codes (0 ok, 1 bad data, 2 bad usage), one-line
+# errors naming what is wrong, the table, the JSON schema, the plot, outputs complete or absent.
+#   bash tests/cli/planner_replay.sh <build>/tools <source-dir>
+set -u
+tools=$(cd "$1" && pwd)
+src=$(cd "$2" && pwd)
+tool=$tools/planner_replay
+profile=$src/profiling_results/H200_TP1P_TP1D
+trace=$src/tests/data/traces/rr-5-45_i3000o300.jsonl
+# Under ASan, fontconfig and libltdl (loaded by PLplot to draw the figure) keep allocations for the
+# process's lifetime; they are not ours.
+export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+
+# expect CODE "substring of stderr+stdout" command...
+expect() {
+  local code=$1 text=$2
+  shift 2
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [ "$rc" -ne "$code" ] || [[ "$out" != *"$text"* ]]; then
+    echo "FAIL: $* -> exit $rc (want $code), output:"
+    echo "$out" | head -5
+    echo "  (wanted to see: $text)"
+    fails=$((fails + 1))
+  fi
+}
+check() {  # check "what" condition...
+  local what=$1
+  shift
+  if ! "$@"; then
+    echo "FAIL: $what"
+    fails=$((fails + 1))
+  fi
+}
+
+# A 4-minute slice of the seed trace keeps the runs short.
+head -n 4000 "$trace" > "$work/small.jsonl"
+base=(--dataset "$work/small.jsonl" --profile-results-dir "$profile" --ttft 200 --itl 10 --load-predictor constant --no-correction)
+
+# ---- usage errors (exit 2), nothing written
+expect 0 "--static" "$tool" --help
+expect 0 "--startup-delay" "$tool" --help
+expect 2 "planner_replay: error: --dataset is required" "$tool" --profile-results-dir "$profile"
+expect 2 "planner_replay: error:" "$tool" "${base[@]}" --no-such-flag
+expect 2 "unexpected argument 'extra'" "$tool" "${base[@]}" extra
+expect 2 "fleet '2X2D' must look like 2P2D (<prefill>P<decode>D)" "$tool" "${base[@]}" --static 2X2D
+expect 2 "'num_decode' must be in [1, 100000], got 0" "$tool" "${base[@]}" --static 1P0D
+expect 2 "nothing to replay: --no-planner needs at least one --static fleet" "$tool" "${base[@]}" --no-planner
+expect 2 "'startup_delay_s' must be >= 0, got -1" "$tool" "${base[@]}" --startup-delay -1
+expect 2 "'kv_transfer_ms' must be >= 0, got -2" "$tool" "${base[@]}" --kv-transfer-ms -2
+expect 2 "'start_num_p' must be >= 1, got 0" "$tool" "${base[@]}" --start-num-p 0
+expect 2 "--prefill-fixed-latency-ms must be a number or 'profile', got 'abc'" "$tool" "${base[@]}" --prefill-fixed-latency-ms abc
+expect 2 "'prefill_fixed_latency_ms' must be >= 0, got -1" "$tool" "${base[@]}" --prefill-fixed-latency-ms -1
+expect 2 "'ttft_ms' must be > 0, got 0" "$tool" "${base[@]}" --ttft 0
+expect 2 "'time_scale' must be > 0, got 0" "$tool" "${base[@]}" --time-scale 0
+expect 2 "'load_predictor' must be one of constant, arima, prophet, kalman, got 'bogus'" "$tool" "${base[@]}" --load-predictor bogus
+expect 2 "--output-plot must end in .png or .svg, got '$work/p.pdf'" "$tool" "${base[@]}" --output-plot "$work/p.pdf" --output-json "$work/never.json"
+expect 2 "planner_replay: error:" "$tool" "${base[@]}" --startup-delay abc
+check "no output after a usage error" test ! -e "$work/never.json"
+
+# ---- bad data (exit 1)
+expect 1 "planner_replay: error: $work/missing.jsonl" "$tool" --dataset "$work/missing.jsonl" --profile-results-dir "$profile" --load-predictor constant
+printf '{"timestamp": 0, "input_length": 3000, "output_length": 300}\n{"timestamp": 5, "input_length": "x"}\n' > "$work/bad.jsonl"
+expect 1 "$work/bad.jsonl:2:" "$tool" --dataset "$work/bad.jsonl" --profile-results-dir "$profile" --load-predictor constant
+expect 0 "skipped 1 invalid line(s); first: $work/bad.jsonl:2:" "$tool" --dataset "$work/bad.jsonl" --profile-results-dir "$profile" --skip-invalid --load-predictor constant
+expect 1 "planner_replay: error: $work/noprofile" "$tool" --dataset "$work/small.jsonl" --profile-results-dir "$work/noprofile"
+expect 1 "$work/nodir/r.json: cannot open for writing" "$tool" "${base[@]}" --output-json "$work/nodir/r.json"
+
+# ---- a run: table, JSON, plot
+out=$("$tool" "${base[@]}" --static 3P1D --static 2p2d --output-json "$work/r.json" --output-plot "$work/r.png" 2>&1)
+rc=$?
+check "run exits 0 (got $rc): $out" test "$rc" -eq 0
+check "header names the trace and targets" grep -q "Replay of $work/small.jsonl: 4000 requests over .* min; SLA TTFT <= 200 ms, ITL <= 10 ms" <<< "$out"
+check "model line" grep -q "model: prefill fixed latency 13.28 ms (profile estimate), KV transfer 0 ms" <<< "$out"
+check "planner line" grep -q "planner: constant predictor, interval 60 s, GPU budget 8, correction off, start 1P1D, startup delay 60 s" <<< "$out"
+for row in planner 3P1D 2P2D; do
+  check "table row $row" grep -Eq "^$row +4000 +[0-9.]+ +[0-9.]+ +[0-9.]+%" <<< "$out"
+done
+check "plot written" test -s "$work/r.png"
+check "PNG signature" bash -c "head -c 8 '$work/r.png' | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a'"
+check "JSON schema" python3 - "$work/r.json" <<'EOF'
+import json, sys
+j = json.load(open(sys.argv[1]))
+names = [f["name"] for f in j["fleets"]]
+assert names == ["planner", "3P1D", "2P2D"], names
+for f in j["fleets"]:
+    for k in ["requests", "goodput_rps", "goodput_per_gpu", "attainment", "avg_gpus", "peak_gpus", "gpu_hours"]:
+        assert isinstance(f[k], (int, float)), k
+    for k in ["ttft_ms", "itl_ms"]:
+        assert set(f[k]) == {"p50", "p90", "p99"}, f[k]
+        assert f[k]["p50"] <= f[k]["p90"] <= f[k]["p99"]
+    assert f["requests"] == 4000
+    assert 0 <= f["attainment"] <= 100
+    assert abs(f["goodput_per_gpu"] * f["avg_gpus"] - f["goodput_rps"]) < 1e-9 * max(1, f["goodput_rps"])
+    s = f["series"]
+    assert sum(s["arrivals"]) == 4000 and len(s["time_s"]) == len(s["gpus"])
+assert j["fleets"][2]["avg_gpus"] == 4 and j["fleets"][2]["peak_gpus"] == 4
+assert j["args"]["startup_delay_s"] == 60 and j["args"]["load_predictor"] == "constant"
+assert abs(j["args"]["prefill_fixed_latency_ms"] - 13.28) < 0.01 and j["args"]["prefill_fixed_latency_from_profile"]
+EOF
+
+# the same run twice: the same JSON
+"$tool" "${base[@]}" --static 3P1D --static 2P2D --output-json "$work/r2.json" > /dev/null 2>&1
+check "deterministic JSON" cmp -s "$work/r.json" "$work/r2.json"
+
+# the literal model (the whole TTFT occupies the prefill worker) serves fewer requests in time
+expect 0 "model: prefill fixed latency 0.00 ms, KV transfer 0 ms" "$tool" "${base[@]}" --prefill-fixed-latency-ms 0
+# Markdown table; only static fleets; flags with underscores
+expect 0 "| planner | 4000 |" "$tool" "${base[@]}" --markdown
+out=$("$tool" "${base[@]}" --no-planner --static 1P1D --startup_delay 30 2>&1)
+check "the static row" grep -q '^1P1D ' <<< "$out"
+check "no planner row" bash -c '! grep -q "^planner "' <<< "$out"
+# more start-up delay cannot help the planner on a rising load
+g0=$("$tool" "${base[@]}" --startup-delay 0 --output-json "$work/s0.json" > /dev/null 2>&1; python3 -c "import json;print(json.load(open('$work/s0.json'))['fleets'][0]['goodput_rps'])")
+g9=$("$tool" "${base[@]}" --startup-delay 90 --output-json "$work/s9.json" > /dev/null 2>&1; python3 -c "import json;print(json.load(open('$work/s9.json'))['fleets'][0]['goodput_rps'])")
+check "startup delay 0 ($g0) >= 90 ($g9)" python3 -c "import sys; sys.exit(0 if $g0 >= $g9 else 1)"
+
+if [ "$fails" -ne 0 ]; then
+  echo "$fails failure(s)"
+  exit 1
+fi
+echo "all planner_replay CLI checks passed"

@@ -1,0 +1,520 @@
+// FleetSimulator: the request-level replay against hand-computed timelines (a service model with
+// round numbers), the H200 profile's own interpolants, and invariants on the seed's trace.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "sla_planner/planner/planner.hpp"
+#include "sla_planner/sim/dry_run.hpp"
+#include "sla_planner/sim/fleet_simulator.hpp"
+#include "sla_planner/trace/interval_series.hpp"
+#include "test_helpers.hpp"
+
+using namespace sla_planner;
+using Catch::Matchers::Contains;
+
+namespace {
+
+/// Round numbers: prefill 5 ms + 0.01 ms/token; a decode step 2 ms + 10 ms × KV usage.
+struct LinearService {
+  double cap = 10000;
+  double prefill_ms(std::int64_t isl) const { return 5.0 + 0.01 * static_cast<double>(isl); }
+  double decode_step_ms(double kv_usage, double /*mean_context*/) const { return 2.0 + 10.0 * kv_usage; }
+  double max_kv_tokens() const { return cap; }
+};
+
+ReplayOptions opts(double ttft = 1000, double itl = 100) {
+  ReplayOptions o;
+  o.ttft_ms = ttft;
+  o.itl_ms = itl;
+  o.keep_timings = true;
+  return o;
+}
+
+StaticFleet fleet(long long p, long long d) {
+  StaticFleet f;
+  f.num_prefill = p;
+  f.num_decode = d;
+  return f;
+}
+
+const Profile& h200() {
+  static const Profile p = Profile::load(test::profile_path("H200_TP1P_TP1D"));
+  return p;
+}
+
+const std::vector<ReplayRequest>& seed_trace() {
+  static const std::vector<ReplayRequest> r = load_replay_requests(test::data_path("traces/rr-5-45_i3000o300.jsonl"));
+  return r;
+}
+
+PlannerConfig seed_config() {
+  PlannerConfig c;
+  c.ttft_ms = 200;
+  c.itl_ms = 10;
+  c.adjustment_interval_s = 60;
+  c.load_predictor = "constant";
+  c.no_correction = true;
+  c.max_gpu_budget = 8;
+  return c;
+}
+
+/// A planner performance model with fixed numbers (only the TTFT/ITL it expects matter here).
+struct FixedPerf {
+  double prefill_ttft_ms(double) const { return 10.0; }
+  double prefill_thpt_per_gpu(double) const { return 1e9; }
+  double decode_itl_ms(double, double) const { return 1.0; }
+  DecodeOperatingPoint decode_best(double itl, double) const { return {1e9, itl, 0.5, -1, -1}; }
+};
+
+}  // namespace
+
+TEST_CASE("one request: TTFT is the prefill time, ITL the step time of a batch of one") {
+  const FleetSimulator<LinearService> sim(LinearService{}, opts());
+  const ReplayResult r = sim.run_static({{0.0, 1000, 101}}, fleet(1, 1));
+  REQUIRE(r.requests == 1);
+  REQUIRE(r.timings.size() == 1);
+  const RequestTiming& t = r.timings[0];
+  // prefill 5 + 0.01·1000 = 15 ms; context 1000 + 101/2 = 1050.5 → KV 0.10505 → step 3.0505 ms;
+  // the first token comes with admission, the other 100 one step each.
+  CHECK(t.prefill_start_ms == 0.0);
+  CHECK(t.prefill_end_ms == Approx(15.0).epsilon(1e-12));
+  CHECK(t.ttft_ms == Approx(15.0).epsilon(1e-12));
+  CHECK(t.itl_ms == Approx(3.0505).epsilon(1e-12));
+  CHECK(t.finish_ms == Approx(15.0 + 100 * 3.0505).epsilon(1e-12));
+  CHECK(t.good);
+  CHECK(r.good == 1);
+  CHECK(r.duration_s == Approx(0.32005).epsilon(1e-12));
+  CHECK(r.goodput_rps == Approx(1 / 0.32005).epsilon(1e-12));
+  CHECK(r.avg_gpus == Approx(2.0).epsilon(1e-12));
+  CHECK(r.gpu_hours == Approx(2 * 320.05 / 3.6e6).epsilon(1e-12));
+  CHECK(r.ttft_ms.p50 == Approx(15.0).epsilon(1e-12));
+  CHECK(r.itl_ms.p99 == Approx(3.0505).epsilon(1e-12));
+
+  SECTION("KV transfer adds to TTFT only") {
+    ReplayOptions o = opts();
+    o.kv_transfer_ms = 2.5;
+    const ReplayResult x = FleetSimulator<LinearService>(LinearService{}, o).run_static({{0.0, 1000, 101}}, fleet(1, 1));
+    CHECK(x.timings[0].prefill_end_ms == Approx(15.0).epsilon(1e-12));
+    CHECK(x.timings[0].ttft_ms == Approx(17.5).epsilon(1e-12));
+    CHECK(x.timings[0].itl_ms == Approx(3.0505).epsilon(1e-12));
+  }
+  SECTION("a missed target fails the request, and goodput counts only the good ones") {
+    const ReplayResult x = FleetSimulator<LinearService>(LinearService{}, opts(14.9, 100)).run_static({{0.0, 1000, 101}}, fleet(1, 1));
+    CHECK_FALSE(x.timings[0].good);
+    CHECK(x.good == 0);
+    CHECK(x.goodput_rps == 0.0);
+    CHECK(x.attainment_percent == 0.0);
+    const ReplayResult y = FleetSimulator<LinearService>(LinearService{}, opts(15, 3.05)).run_static({{0.0, 1000, 101}}, fleet(1, 1));
+    CHECK_FALSE(y.timings[0].good);  // ITL 3.0505 > 3.05
+  }
+  SECTION("one output token: no decode step, ITL 0") {
+    const ReplayResult x = sim.run_static({{0.0, 1000, 1}, {1.0, 1000, 0}}, fleet(1, 1));
+    CHECK(x.timings[0].finish_ms == Approx(15.0).epsilon(1e-12));
+    CHECK(x.timings[0].itl_ms == 0.0);
+    CHECK(x.timings[1].ttft_ms == Approx(29.0).epsilon(1e-12));  // queued behind the first: 15 - 1 + 15
+    CHECK(x.good == 2);
+  }
+}
+
+TEST_CASE("one request on the H200 profile: the profile's TTFT and the interpolant's ITL at its KV usage") {
+  ReplayOptions o = opts(200, 10);
+  const FleetSimulator<> sim(ProfileServiceModel(h200()), o);
+  const ReplayResult r = sim.run_static({{1000.0, 3000, 300}}, fleet(1, 1));
+  const PrefillInterpolator prefill(h200().prefill);
+  const DecodeInterpolator decode(h200().decode);
+  const double ttft = prefill.ttft_ms(3000);
+  const double itl = decode.evaluate_exact(3150.0 / decode.max_kv_tokens(), 3150.0).first;
+  CHECK(ttft == Approx(60.45866867507648).epsilon(1e-12));  // perf_interpolation's number
+  CHECK(decode.max_kv_tokens() == 945029.0);
+  const RequestTiming& t = r.timings[0];
+  CHECK(t.ttft_ms == Approx(ttft).epsilon(1e-12));
+  CHECK(t.itl_ms == Approx(itl).epsilon(1e-12));
+  // Near the lightest profiled points (4.38 ms at context 350, 4.43 at 2997, 4.51 at 5644); the
+  // cubic patch dips a little between them.
+  CHECK(itl == Approx(4.3007).margin(1e-4));
+  CHECK(t.finish_ms == Approx(1000.0 + ttft + 299 * itl).epsilon(1e-12));
+  CHECK(t.good);
+}
+
+TEST_CASE("queueing: the second of two simultaneous requests waits exactly the first one's prefill") {
+  const FleetSimulator<LinearService> sim(LinearService{}, opts());
+  const std::vector<ReplayRequest> two = {{0.0, 1000, 101}, {0.0, 1000, 101}};
+  SECTION("two decode workers: each request has its own") {
+    const ReplayResult r = sim.run_static(two, fleet(1, 2));
+    CHECK(r.timings[0].prefill_start_ms == 0.0);
+    CHECK(r.timings[1].prefill_start_ms == Approx(15.0).epsilon(1e-12));
+    CHECK(r.timings[1].prefill_start_ms - r.timings[1].arrival_ms == r.timings[0].prefill_end_ms - r.timings[0].prefill_start_ms);
+    CHECK(r.timings[1].ttft_ms == Approx(30.0).epsilon(1e-12));
+    CHECK(r.timings[0].decode_worker != r.timings[1].decode_worker);
+    CHECK(r.timings[1].itl_ms == Approx(3.0505).epsilon(1e-12));
+  }
+  SECTION("two prefill workers: no wait") {
+    const ReplayResult r = sim.run_static(two, fleet(2, 2));
+    CHECK(r.timings[1].prefill_start_ms == 0.0);
+    CHECK(r.timings[0].prefill_worker != r.timings[1].prefill_worker);
+  }
+  SECTION("one decode worker: the second joins the running batch at the next step boundary") {
+    const ReplayResult r = sim.run_static(two, fleet(1, 1));
+    // Request 0 decodes from 15 ms at 3.0505 ms a step; request 1 is ready at 30 ms, 4.92 steps
+    // later, and joins at step 5: 15 + 5 × 3.0505 = 30.2525 ms. Together: context 2101 → 4.101 ms.
+    CHECK(r.timings[1].ttft_ms == Approx(30.2525).epsilon(1e-12));
+    const double t0_end = 30.2525 + 95 * 4.101;  // request 0's remaining 95 steps
+    CHECK(r.timings[0].finish_ms == Approx(t0_end).epsilon(1e-12));
+    CHECK(r.timings[0].itl_ms == Approx((t0_end - 15.0) / 100).epsilon(1e-12));
+    CHECK(r.timings[1].finish_ms == Approx(t0_end + 5 * 3.0505).epsilon(1e-12));  // alone again
+    CHECK(r.timings[1].itl_ms == Approx((t0_end + 5 * 3.0505 - 30.2525) / 100).epsilon(1e-12));
+  }
+  SECTION("shortest queue, ties to the lowest id") {
+    const std::vector<ReplayRequest> three = {{0.0, 1000, 2}, {0.0, 1000, 2}, {0.0, 1000, 2}};
+    const ReplayResult r = sim.run_static(three, fleet(2, 1));
+    CHECK(r.timings[0].prefill_worker == 0);
+    CHECK(r.timings[1].prefill_worker == 1);
+    CHECK(r.timings[2].prefill_worker == 0);
+    CHECK(r.timings[2].prefill_start_ms == Approx(15.0).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("KV capacity: a request joins only while its whole context fits, otherwise it waits") {
+  // Each request reserves 4000 + 1001 = 5001 tokens; its context is 4000 + 500.5.
+  const std::vector<ReplayRequest> two = {{0.0, 4000, 1001}, {0.0, 4000, 1001}};
+  SECTION("capacity 10000: the second waits for the first to finish") {
+    const FleetSimulator<LinearService> sim(LinearService{10000}, opts(1e9, 1e9));
+    const ReplayResult r = sim.run_static(two, fleet(2, 1));
+    // Both prefills end at 45 ms; request 0 decodes alone: KV 0.45005 → 6.5005 ms a step, 1000 steps.
+    const double end0 = 45.0 + 1000 * 6.5005;
+    CHECK(r.timings[0].ttft_ms == Approx(45.0).epsilon(1e-12));
+    CHECK(r.timings[0].finish_ms == Approx(end0).epsilon(1e-12));
+    CHECK(r.timings[1].prefill_end_ms == Approx(45.0).epsilon(1e-12));
+    CHECK(r.timings[1].decode_start_ms == Approx(end0).epsilon(1e-12));
+    CHECK(r.timings[1].ttft_ms == Approx(end0).epsilon(1e-12));
+    CHECK(r.timings[1].itl_ms == Approx(6.5005).epsilon(1e-12));
+    CHECK(r.oversized == 0);
+  }
+  SECTION("capacity 10002: both fit and share the batch from the start") {
+    const FleetSimulator<LinearService> sim(LinearService{10002}, opts(1e9, 1e9));
+    const ReplayResult r = sim.run_static(two, fleet(2, 1));
+    const double step = 2.0 + 10.0 * 9001.0 / 10002.0;
+    for (const RequestTiming& t : r.timings) {
+      CHECK(t.ttft_ms == Approx(45.0).epsilon(1e-12));
+      CHECK(t.itl_ms == Approx(step).epsilon(1e-12));
+    }
+  }
+  SECTION("FIFO: a small request behind a waiting large one waits too") {
+    const FleetSimulator<LinearService> sim(LinearService{10000}, opts(1e9, 1e9));
+    const std::vector<ReplayRequest> three = {{0.0, 4000, 1001}, {0.0, 4000, 1001}, {50.0, 100, 11}};
+    const ReplayResult r = sim.run_static(three, fleet(2, 1));
+    CHECK(r.timings[2].prefill_end_ms == Approx(56.0).epsilon(1e-12));
+    CHECK(r.timings[2].decode_start_ms >= r.timings[0].finish_ms);  // would fit, but request 1 is ahead
+    CHECK(r.timings[2].decode_start_ms == r.timings[1].decode_start_ms);
+  }
+  SECTION("a request larger than the whole cache runs alone") {
+    const FleetSimulator<LinearService> sim(LinearService{1000}, opts(1e9, 1e9));
+    const ReplayResult r = sim.run_static({{0.0, 2000, 11}, {0.0, 10, 11}}, fleet(1, 1));
+    CHECK(r.oversized == 1);
+    CHECK(r.requests == 2);
+    CHECK(r.timings[1].decode_start_ms == Approx(r.timings[0].finish_ms).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("prefill fixed latency: capacity changes, a lone request's TTFT does not") {
+  ReplayOptions o = opts();
+  o.prefill_fixed_latency_ms = 4.0;
+  const FleetSimulator<LinearService> sim(LinearService{}, o);
+  const ReplayResult r = sim.run_static({{0.0, 1000, 101}, {0.0, 1000, 101}}, fleet(1, 2));
+  CHECK(r.timings[0].ttft_ms == Approx(15.0).epsilon(1e-12));
+  CHECK(r.timings[1].prefill_start_ms == Approx(11.0).epsilon(1e-12));  // worker busy 15 - 4 ms
+  CHECK(r.timings[1].ttft_ms == Approx(26.0).epsilon(1e-12));
+}
+
+TEST_CASE("prefill fixed latency estimated from the profile: TTFT at ISL 0 minus the fastest decode step") {
+  // H200: the line through (100, 19.5252) and (1117, 38.4941) meets ISL 0 at 17.660 ms; the
+  // fastest decode step (one request, context 350) is 4.380 ms.
+  CHECK(estimate_prefill_fixed_latency_ms(h200()) == Approx(17.660018 - 4.379870).margin(1e-4));
+  Profile p;
+  p.prefill.isl = {1000, 100, 2000};  // unsorted on purpose
+  p.prefill.ttft_ms = {30, 12, 60};
+  p.decode.itl_ms = {5, 3};
+  CHECK(estimate_prefill_fixed_latency_ms(p) == Approx(10.0 - 3.0).epsilon(1e-12));  // slope 0.02 ms/token
+  p.decode.itl_ms = {20};
+  CHECK(estimate_prefill_fixed_latency_ms(p) == 0.0);  // never negative
+  p.prefill.ttft_ms = {10, 20, 60};                    // TTFT falling at first: intercept 21.1
+  p.decode.itl_ms = {0.5};
+  CHECK(estimate_prefill_fixed_latency_ms(p) == 20.0);  // at most the smallest profiled TTFT
+  p.decode.itl_ms.clear();
+  CHECK(estimate_prefill_fixed_latency_ms(p) == 0.0);
+  p.decode.itl_ms = {1};
+  p.prefill.isl = {100, 100, 100};
+  CHECK(estimate_prefill_fixed_latency_ms(p) == 0.0);
+}
+
+TEST_CASE("schedule: startup delay, draining, removal while starting; no request lost, GPU time counted") {
+  ReplayOptions o = opts();
+  o.interval_s = 10;
+  o.startup_delay_s = 5;
+  FleetSchedule s;
+  s.counts = {{1, 1}, {2, 1}, {1, 1}};
+  // r1 arrives when the second prefill worker is still starting; r2 and r3 are long prefills
+  // (5 + 3000 ms) on both workers when the schedule removes one at 20 s.
+  const std::vector<ReplayRequest> reqs = {
+      {0.0, 1000, 11}, {12000.0, 1000, 11}, {16000.0, 1000, 11}, {19900.0, 300000, 11}, {19900.0, 300000, 11}};
+  const FleetSimulator<LinearService> sim(LinearService{1e6}, o);
+  const ReplayResult r = sim.run_schedule(reqs, s);
+  REQUIRE(r.workers.size() == 3);  // P0, D0 at the start, P1 at 10 s
+  const WorkerSpan& p1 = r.workers[2];
+  CHECK(p1.prefill);
+  CHECK(p1.provisioned_ms == 10000.0);
+  CHECK(p1.ready_ms == 15000.0);
+  CHECK(p1.removed_ms == 20000.0);
+  CHECK(p1.end_ms == Approx(19900.0 + 3005.0).epsilon(1e-12));  // drained its last prefill
+  CHECK(r.timings[1].prefill_worker == 0);                       // P1 was not ready at 12 s
+  CHECK(r.timings[1].prefill_start_ms == 12000.0);
+  CHECK(r.timings[3].prefill_worker == 0);
+  CHECK(r.timings[4].prefill_worker == 2);  // both idle: lowest id first, then the other
+  CHECK(r.timings[4].finish_ms > p1.end_ms);  // served in full though its worker was removed
+  CHECK(r.requests == 5);
+  for (const RequestTiming& t : r.timings) CHECK(t.finish_ms > t.arrival_ms);
+  const double end = r.end_ms;
+  CHECK(end == r.timings[4].finish_ms);
+  CHECK(r.workers[0].end_ms == end);
+  CHECK(r.gpu_hours == Approx((end + end + (p1.end_ms - 10000.0)) / 3.6e6).epsilon(1e-12));
+  CHECK(r.peak_gpus == 3);
+  CHECK(r.peak_prefill == 2);
+  REQUIRE(r.intervals.size() == 3);
+  CHECK(r.intervals[1].prefill_workers == 2);
+  CHECK(r.intervals[1].ready_prefill == 1);
+  CHECK(r.intervals[1].gpus == 3);
+  CHECK(r.intervals[2].prefill_workers == 1);
+  CHECK(r.intervals[2].gpus == 3);  // the removed worker still drains
+  CHECK(r.intervals[1].arrivals == 4);
+
+  SECTION("a worker removed before it is ready never serves and holds its GPU until removal") {
+    o.startup_delay_s = 15;
+    const ReplayResult x = FleetSimulator<LinearService>(LinearService{1e6}, o).run_schedule(reqs, s);
+    REQUIRE(x.workers.size() == 3);
+    CHECK(std::isinf(x.workers[2].ready_ms));
+    CHECK(x.workers[2].end_ms == 20000.0);
+    for (const RequestTiming& t : x.timings) CHECK(t.prefill_worker == 0);
+    CHECK(x.gpu_hours == Approx((2 * x.end_ms + 10000.0) / 3.6e6).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("planner-driven fleet on the seed trace: startup delay, draining and GPU time") {
+  const PlannerConfig c = seed_config();
+  Planner planner(c, ProfilePerfModel(h200()));
+  ReplayOptions o = opts(200, 10);
+  o.keep_timings = true;
+  const FleetSimulator<> sim(ProfileServiceModel(h200()), o);
+  const ReplayResult r = sim.run_planner(seed_trace(), planner);
+  REQUIRE(r.requests == 44941);
+  REQUIRE(r.timings.size() == 44941);
+  double gpu_ms = 0;
+  std::size_t added = 0, removed = 0;
+  for (std::size_t i = 0; i < r.workers.size(); ++i) {
+    const WorkerSpan& w = r.workers[i];
+    if (i >= 2) {  // added by the planner
+      ++added;
+      if (std::isfinite(w.ready_ms)) CHECK(w.ready_ms - w.provisioned_ms == Approx(60000.0).epsilon(1e-12));
+    }
+    if (std::isfinite(w.removed_ms)) {
+      ++removed;
+      CHECK(w.end_ms >= w.removed_ms);
+    }
+    CHECK(w.end_ms <= r.end_ms);
+    gpu_ms += w.gpus * (w.end_ms - w.provisioned_ms);
+  }
+  CHECK(added > 0);
+  CHECK(removed > 0);
+  CHECK(r.gpu_hours == Approx(gpu_ms / 3.6e6).epsilon(1e-12));
+  CHECK(r.avg_gpus == Approx(gpu_ms / (r.end_ms - r.start_ms)).epsilon(1e-12));
+  // Every request was served by workers that were taking requests when it reached them, and
+  // finished before its decode worker released its GPU.
+  std::size_t good = 0, bad_prefill = 0, bad_decode = 0, bad_order = 0;
+  for (const RequestTiming& t : r.timings) {
+    const WorkerSpan& p = r.workers[t.prefill_worker];
+    const WorkerSpan& d = r.workers[t.decode_worker];
+    bad_prefill += !p.prefill || t.arrival_ms < p.ready_ms || t.arrival_ms >= p.removed_ms || t.prefill_end_ms > p.end_ms;
+    bad_decode += d.prefill || t.prefill_end_ms < d.ready_ms || t.prefill_end_ms >= d.removed_ms || t.finish_ms > d.end_ms;
+    bad_order += !(t.arrival_ms <= t.prefill_start_ms && t.prefill_start_ms < t.prefill_end_ms &&
+                   t.prefill_end_ms <= t.decode_start_ms && t.decode_start_ms < t.finish_ms);
+    good += t.good;
+  }
+  CHECK(bad_prefill == 0);
+  CHECK(bad_decode == 0);
+  CHECK(bad_order == 0);
+  CHECK(good == r.good);
+  // One decision per interval boundary passed, each applied to the next interval's counts.
+  REQUIRE(r.decisions.size() >= 30);
+  for (std::size_t k = 1; k < r.intervals.size() && k <= r.decisions.size(); ++k) {
+    CHECK(r.intervals[k].prefill_workers == r.decisions[k - 1].num_prefill);
+    CHECK(r.intervals[k].decode_workers == r.decisions[k - 1].num_decode);
+  }
+}
+
+TEST_CASE("planner decisions equal the dry run's when the planner sees the same load") {
+  // Constant predictor, no correction: the replay feeds the planner each interval's request count
+  // and mean ISL/OSL, as the dry run does from the trace.
+  const PlannerConfig c = seed_config();
+  Planner p1(c, ProfilePerfModel(h200())), p2(c, ProfilePerfModel(h200()));
+  const IntervalSeries s = IntervalSeries::load(test::data_path("traces/rr-5-45_i3000o300.jsonl"));
+  const DryRunResult dry = dry_run(p1, s.num_req_double(), s.isl, s.osl);
+  const FleetSimulator<> sim(ProfileServiceModel(h200()), opts(200, 10));
+  const ReplayResult r = sim.run_planner(seed_trace(), p2);
+  REQUIRE(r.intervals.size() >= dry.series.num_p.size());
+  for (std::size_t k = 0; k < dry.series.num_p.size(); ++k) {
+    INFO("interval " << k);
+    CHECK(r.intervals[k].prefill_workers == dry.series.num_p[k]);
+    CHECK(r.intervals[k].decode_workers == dry.series.num_d[k]);
+    CHECK(r.intervals[k].arrivals == static_cast<std::size_t>(s.num_req[k]));
+  }
+  CHECK(r.peak_gpus == dry.summary.peak_gpus);
+
+  SECTION("and a schedule of the dry run's counts replays exactly like the planner") {
+    FleetSchedule sched;
+    for (std::size_t k = 0; k < dry.series.num_p.size(); ++k)
+      sched.counts.push_back({dry.series.num_p[k], dry.series.num_d[k]});
+    for (std::size_t k = dry.series.num_p.size(); k < r.decisions.size() + 1; ++k)
+      sched.counts.push_back({r.decisions[k - 1].num_prefill, r.decisions[k - 1].num_decode});
+    const ReplayResult x = sim.run_schedule(seed_trace(), sched);
+    CHECK(x.good == r.good);
+    CHECK(x.end_ms == r.end_ms);
+    CHECK(x.gpu_hours == r.gpu_hours);
+  }
+}
+
+TEST_CASE("the planner observes the replay's latencies (correction factors)") {
+  // FixedPerf expects a 10 ms TTFT and a 1 ms ITL; one request per interval, alone on the
+  // fleet: observed TTFT 15 ms, ITL 3.0505 ms → factors 1.5 and 3.0505.
+  PlannerConfig c;
+  c.adjustment_interval_s = 10;
+  c.load_predictor = "constant";
+  c.ttft_ms = 1000;
+  c.itl_ms = 100;
+  BasicPlanner<FixedPerf> planner(c, FixedPerf{});
+  ReplayOptions o = opts();
+  const FleetSimulator<LinearService> sim(LinearService{}, o);
+  const ReplayResult r = sim.run_planner({{0.0, 1000, 101}, {10000.0, 1000, 101}, {20000.0, 1000, 101}}, planner);
+  REQUIRE(r.decisions.size() == 2);
+  CHECK(r.decisions[0].prefill_correction == Approx(1.5).epsilon(1e-12));
+  CHECK(r.decisions[0].decode_correction == Approx(3.0505).epsilon(1e-12));
+  CHECK(r.decisions[0].predicted_num_req == 1.0);
+  CHECK(r.decisions[0].predicted_isl == 1000.0);
+  CHECK(r.decisions[0].predicted_osl == 101.0);
+}
+
+TEST_CASE("deterministic: the same input gives the same result, whatever ran before") {
+  const FleetSimulator<> sim(ProfileServiceModel(h200()), opts(200, 10));
+  auto run = [&] {
+    Planner planner(seed_config(), ProfilePerfModel(h200()));
+    return sim.run_planner(seed_trace(), planner);
+  };
+  auto same = [](const ReplayResult& x, const ReplayResult& y) {
+    CHECK(x.good == y.good);
+    CHECK(x.end_ms == y.end_ms);
+    CHECK(x.gpu_hours == y.gpu_hours);
+    CHECK(x.ttft_ms.p50 == y.ttft_ms.p50);
+    CHECK(x.ttft_ms.p99 == y.ttft_ms.p99);
+    CHECK(x.itl_ms.p90 == y.itl_ms.p90);
+    REQUIRE(x.timings.size() == y.timings.size());
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < x.timings.size(); ++i)
+      differ += x.timings[i].finish_ms != y.timings[i].finish_ms || x.timings[i].decode_start_ms != y.timings[i].decode_start_ms;
+    CHECK(differ == 0);
+  };
+  const ReplayResult a = run();
+  const ReplayResult s1 = sim.run_static(seed_trace(), fleet(2, 2));
+  const ReplayResult b = run();
+  const ReplayResult s2 = sim.run_static(seed_trace(), fleet(2, 2));
+  same(a, b);
+  same(s1, s2);
+  CHECK(a.decisions.size() == b.decisions.size());
+}
+
+TEST_CASE("seed comparison on the model: 3P1D is far worse than 2P2D; numbers pinned") {
+  // Pinned so that a change of the model shows up here (and in the README tables).
+  SECTION("with the profile's fixed latency (planner_replay's default)") {
+    ReplayOptions o = opts(200, 10);
+    o.prefill_fixed_latency_ms = estimate_prefill_fixed_latency_ms(h200());
+    const FleetSimulator<> sim(ProfileServiceModel(h200()), o);
+    const ReplayResult p2d2 = sim.run_static(seed_trace(), fleet(2, 2));
+    CHECK(p2d2.good == 18431);
+    CHECK(p2d2.goodput_rps == Approx(10.232).margin(1e-3));
+    CHECK(sim.run_static(seed_trace(), fleet(3, 1)).good == 898);  // decode-bound: prefill does not matter
+  }
+  const FleetSimulator<> sim(ProfileServiceModel(h200()), opts(200, 10));  // the literal model
+  const ReplayResult p3d1 = sim.run_static(seed_trace(), fleet(3, 1));
+  const ReplayResult p2d2 = sim.run_static(seed_trace(), fleet(2, 2));
+  CHECK(p3d1.goodput_rps < p2d2.goodput_rps);
+  CHECK(p3d1.goodput_per_gpu < p2d2.goodput_per_gpu);
+  CHECK(p2d2.good == 9722);
+  CHECK(p3d1.good == 898);
+  CHECK(p2d2.avg_gpus == Approx(4.0).epsilon(1e-12));
+  // The single decode worker of 3P1D saturates its KV cache: every request at the top ITL.
+  CHECK(p3d1.itl_ms.p50 == Approx(41.708).margin(0.01));
+}
+
+TEST_CASE("bad input and options are rejected with the field named") {
+  const FleetSimulator<LinearService> sim(LinearService{}, opts());
+  CHECK_THROWS_WITH(sim.run_static({{5.0, 10, 10}, {1.0, 10, 10}}, fleet(1, 1)),
+                    Contains("requests must be sorted by arrival_ms (request 1"));
+  CHECK_THROWS_WITH(sim.run_static({{0.0, -1, 10}}, fleet(1, 1)), Contains("'isl' and 'osl' must be >= 0, got -1"));
+  CHECK_THROWS_WITH(sim.run_static({{std::nan(""), 1, 10}}, fleet(1, 1)), Contains("'arrival_ms' must be finite"));
+  CHECK_THROWS_WITH(sim.run_static({{0.0, 1, 1}}, fleet(0, 1)), Contains("'num_prefill' must be in [1, 100000], got 0"));
+  ReplayOptions o;
+  o.startup_delay_s = -1;
+  CHECK_THROWS_WITH(o.validate(), "'startup_delay_s' must be >= 0, got -1");
+  o = ReplayOptions();
+  o.interval_s = 0;
+  CHECK_THROWS_WITH(FleetSimulator<LinearService>(LinearService{}, o), "'interval_s' must be > 0, got 0");
+  o = ReplayOptions();
+  o.start_num_d = 0;
+  CHECK_THROWS_WITH(o.validate(), "'start_num_d' must be >= 1, got 0");
+  FleetSchedule s;
+  CHECK_THROWS_WITH(s.validate(), "'counts' must hold at least one entry, got 0");
+  s.counts = {{1, 0}};
+  CHECK_THROWS_WITH(s.validate(), Contains("'counts[0]' must have 1..100000 prefill and decode workers, got 1P0D"));
+  // A service model that gives a non-positive step time cannot drive a replay.
+  struct Broken : LinearService {
+    double decode_step_ms(double, double) const { return 0.0; }
+  };
+  CHECK_THROWS_AS(FleetSimulator<Broken>(Broken{}, opts()).run_static({{0.0, 10, 10}}, fleet(1, 1)), DataError);
+  // Nothing to replay is not an error.
+  const ReplayResult empty = sim.run_static({}, fleet(1, 1));
+  CHECK(empty.requests == 0);
+  CHECK(empty.goodput_rps == 0.0);
+}
+
+TEST_CASE("static fleet names") {
+  CHECK(StaticFleet::parse("2P2D").num_prefill == 2);
+  CHECK(StaticFleet::parse("3p1d").num_decode == 1);
+  CHECK(StaticFleet::parse("12P7D").name() == "12P7D");
+  for (const char* bad : {"", "2P", "P2D", "2X2D", "2P2D ", "-1P1D", "2P2Dx"})
+    CHECK_THROWS_WITH(StaticFleet::parse(bad), Contains("must look like 2P2D"));
+  CHECK_THROWS_WITH(StaticFleet::parse("0P1D"), "'num_prefill' must be in [1, 100000], got 0");
+}
+
+TEST_CASE("percentiles as numpy.percentile (linear)") {
+  std::vector<double> v = {4, 1, 3, 2};
+  CHECK(detail::percentile_linear(v, 50) == Approx(2.5));
+  CHECK(detail::percentile_linear(v, 90) == Approx(3.7));
+  CHECK(detail::percentile_linear(v, 99) == Approx(3.97));
+  CHECK(detail::percentile_linear(v, 0) == 1.0);
+  CHECK(detail::percentile_linear(v, 100) == 4.0);
+  std::vector<double> one = {7};
+  CHECK(detail::percentile_linear(one, 99) == 7.0);
+  std::vector<double> none;
+  CHECK(detail::percentile_linear(none, 50) == 0.0);
+}
+
+TEST_CASE("load_replay_requests sorts by arrival and scales time") {
+  const std::vector<ReplayRequest>& r = seed_trace();
+  REQUIRE(r.size() == 44941);
+  CHECK(r.front().arrival_ms == 0.0);
+  CHECK(r.back().arrival_ms == 1799875.0);
+  CHECK(r.front().isl == 3000);
+  CHECK(r.front().osl == 300);
+  const auto fast = load_replay_requests(test::data_path("traces/rr-5-45_i3000o300.jsonl"), {}, 2.0);
+  CHECK(fast.back().arrival_ms == 1799875.0 / 2);
+  CHECK_THROWS_WITH(load_replay_requests("x.jsonl", {}, 0.0), Contains("'time_scale' must be > 0"));
+}

@@ -1,0 +1,349 @@
+// planner_replay — request-level replay of a mooncake trace on a disaggregated fleet: the planner's
+// fleet against fixed fleets, in goodput (requests/s meeting TTFT and ITL), goodput per GPU and cost.
+// SPDX-License-Identifier: Apache-2.0
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <system_error>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <cxxopts.hpp>
+#include <nlohmann/json.hpp>
+
+#include "common/cli.hpp"
+#include "common/planner_flags.hpp"
+#include "common/plot.hpp"
+#include "sla_planner/planner/planner.hpp"
+#include "sla_planner/sim/fleet_simulator.hpp"
+#include "sla_planner/trace/interval_series.hpp"
+
+namespace {
+
+using namespace sla_planner;
+using namespace sla_tools;
+
+/// Shortest decimal that reads back as the same double.
+std::string num(double v) {
+  if (!std::isfinite(v)) return v > 0 ? "inf" : (v < 0 ? "-inf" : "nan");
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+/// JSON number, or null for NaN/infinity (JSON has neither).
+nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+nlohmann::json fleet_json(const ReplayResult& r) {
+  auto pct = [](const LatencyPercentiles& p) { return nlohmann::json{{"p50", p.p50}, {"p90", p.p90}, {"p99", p.p99}}; };
+  nlohmann::json time_s = nlohmann::json::array(), arrivals = nlohmann::json::array(), att = nlohmann::json::array(),
+                 np = nlohmann::json::array(), nd = nlohmann::json::array(), gpus = nlohmann::json::array(),
+                 ttft = nlohmann::json::array(), itl = nlohmann::json::array();
+  for (const ReplayInterval& i : r.intervals) {
+    time_s.push_back(i.start_s);
+    arrivals.push_back(i.arrivals);
+    att.push_back(jnum(i.attainment_percent()));
+    np.push_back(i.prefill_workers);
+    nd.push_back(i.decode_workers);
+    gpus.push_back(i.gpus);
+    ttft.push_back(jnum(i.mean_ttft_ms));
+    itl.push_back(jnum(i.mean_itl_ms));
+  }
+  return {{"name", r.name},
+          {"requests", r.requests},
+          {"goodput_rps", r.goodput_rps},
+          {"goodput_per_gpu", r.goodput_per_gpu},
+          {"attainment", r.attainment_percent},
+          {"ttft_ms", pct(r.ttft_ms)},
+          {"itl_ms", pct(r.itl_ms)},
+          {"avg_gpus", r.avg_gpus},
+          {"peak_gpus", r.peak_gpus},
+          {"gpu_hours", r.gpu_hours},
+          {"good", r.good},
+          {"oversized", r.oversized},
+          {"duration_s", r.duration_s},
+          {"series",
+           {{"interval_s", r.interval_s},
+            {"time_s", time_s},
+            {"arrivals", arrivals},
+            {"attainment", att},
+            {"prefill_workers", np},
+            {"decode_workers", nd},
+            {"gpus", gpus},
+            {"mean_ttft_ms", ttft},
+            {"mean_itl_ms", itl}}}};
+}
+
+/// A whole-string decimal number. \throws UsageError naming the flag
+double parse_number(const char* flag, const std::string& text) {
+  double v = 0;
+  const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || res.ec != std::errc() || res.ptr != text.data() + text.size())
+    throw UsageError(std::string("--") + flag + " must be a number or 'profile', got '" + text + "'");
+  return v;
+}
+
+/// "64.2" below 100, "20309" above: latencies span five orders of magnitude.
+std::string ms(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, std::fabs(v) < 100 ? "%.1f" : "%.0f", v);
+  return b;
+}
+std::string triple(const LatencyPercentiles& p) { return ms(p.p50) + "/" + ms(p.p90) + "/" + ms(p.p99); }
+
+void print_table(const std::vector<ReplayResult>& rs, bool markdown) {
+  char line[512];
+  if (markdown) {
+    std::printf("| fleet | requests | goodput (req/s) | goodput/GPU | SLA attainment | TTFT p50/p90/p99 (ms) | "
+                "ITL p50/p90/p99 (ms) | avg GPUs | peak GPUs | GPU-hours |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (const ReplayResult& r : rs)
+      std::printf("| %s | %zu | %.2f | %.2f | %.1f %% | %s | %s | %.2f | %lld | %.3f |\n", r.name.c_str(), r.requests,
+                  r.goodput_rps, r.goodput_per_gpu, r.attainment_percent, triple(r.ttft_ms).c_str(),
+                  triple(r.itl_ms).c_str(), r.avg_gpus, r.peak_gpus, r.gpu_hours);
+    return;
+  }
+  std::snprintf(line, sizeof line, "%-9s %9s %9s %8s %8s  %-22s %-17s %6s %5s %9s", "fleet", "requests", "goodput",
+                "good/GPU", "SLA met", "TTFT p50/p90/p99 ms", "ITL p50/p90/p99 ms", "avgGPU", "peak", "GPU-hours");
+  std::printf("%s\n", line);
+  for (const ReplayResult& r : rs) {
+    char att[32];
+    std::snprintf(att, sizeof att, "%.1f%%", r.attainment_percent);
+    std::snprintf(line, sizeof line, "%-9s %9zu %9.2f %8.2f %8s  %-22s %-17s %6.2f %5lld %9.3f", r.name.c_str(),
+                  r.requests, r.goodput_rps, r.goodput_per_gpu, att, triple(r.ttft_ms).c_str(),
+                  triple(r.itl_ms).c_str(), r.avg_gpus, r.peak_gpus, r.gpu_hours);
+    std::printf("%s\n", line);
+  }
+  std::printf("goodput: requests/s with TTFT and ITL within target (AIPerf's definition: over first arrival to last "
+              "token); good/GPU: goodput / avg GPUs\n");
+}
+
+void write_plot(const std::string& path, const std::vector<ReplayResult>& rs, const PlannerConfig& c,
+                const std::string& dataset) {
+  std::vector<PlotPanel> p(4);
+  p[0].title = "Goodput (TTFT <= " + num(c.ttft_ms) + " ms, ITL <= " + num(c.itl_ms) + " ms)";
+  p[0].ylabel = "requests/s";
+  p[0].bars.color = kBlue;
+  p[1].title = "Goodput per GPU";
+  p[1].ylabel = "requests/s per GPU";
+  p[1].bars.color = kGreen;
+  for (const ReplayResult& r : rs) {
+    p[0].bars.values.push_back(r.goodput_rps);
+    p[0].bars.categories.push_back(r.name);
+    p[1].bars.values.push_back(r.goodput_per_gpu);
+    p[1].bars.categories.push_back(r.name);
+  }
+  const ReplayResult& ref = rs.front();  // the planner's fleet when there is one
+  const bool has_planner = ref.name == "planner";
+  const double span = ref.intervals.empty() ? 0 : ref.intervals.back().start_s + ref.interval_s;
+  const double unit = span >= 36000 ? 3600 : span >= 600 ? 60 : 1;
+  const std::string xl = unit == 3600 ? "time (h)" : unit == 60 ? "time (min)" : "time (s)";
+  auto t_of = [&](const ReplayResult& r) {
+    std::vector<double> t;
+    for (const ReplayInterval& i : r.intervals) t.push_back(i.start_s / unit);
+    return t;
+  };
+  std::vector<double> t = t_of(ref), rate, np, nd, gpus;
+  for (const ReplayInterval& i : ref.intervals) {
+    rate.push_back(static_cast<double>(i.arrivals) / ref.interval_s);
+    np.push_back(static_cast<double>(i.prefill_workers));
+    nd.push_back(static_cast<double>(i.decode_workers));
+    gpus.push_back(static_cast<double>(i.gpus));
+  }
+  p[2].xlabel = xl;
+  p[2].ylabel_right = "requests/s";
+  if (has_planner) {
+    p[2].title = "Planner fleet (" + c.load_predictor + ", every " + num(c.adjustment_interval_s) + " s)";
+    p[2].ylabel = "workers / GPUs";
+    p[2].lines = {{t, np, "prefill workers", kVermillion, kSolid, 2.5, true},
+                  {t, nd, "decode workers", kBlue, kDashed, 2.5, true},
+                  {t, gpus, "GPUs held", kBlack, kDotted, 1.5, true},
+                  {t, rate, "request rate", kSky, kSolid, 1.5, false, true}};
+  } else {
+    p[2].title = "Load";
+    p[2].ylabel = "requests/s";
+    p[2].ylabel_right.clear();
+    p[2].lines = {{t, rate, "request rate", kSky, kSolid, 2.0}};
+  }
+  p[3].title = "SLA attainment per interval (by arrival)";
+  p[3].xlabel = xl;
+  p[3].ylabel = "% meeting both targets";
+  const int colors[] = {kVermillion, kBlue, kGreen, kOrange, kPurple, kSky, kBlack};
+  for (std::size_t k = 0; k < rs.size(); ++k) {
+    std::vector<double> att;
+    for (const ReplayInterval& i : rs[k].intervals) att.push_back(i.attainment_percent());
+    const bool main = has_planner && k == 0;
+    p[3].lines.push_back({t_of(rs[k]), att, rs[k].name, colors[k % 7], main ? kSolid : kDashed, main ? 2.5 : 1.5, true});
+  }
+  std::string name = dataset;
+  if (const auto slash = name.find_last_of('/'); slash != std::string::npos) name = name.substr(slash + 1);
+  render_figure(path, 1500, 1000, 2, 2, p, "Fleet replay: " + name);
+}
+
+int run(int argc, char** argv) {
+  cxxopts::Options opts("planner_replay",
+                        "Replay a mooncake JSONL trace request by request on a disaggregated prefill/decode fleet\n"
+                        "driven by the SLA planner, and on fixed fleets (--static 2P2D), and report goodput\n"
+                        "(requests/s meeting both TTFT and ITL targets), goodput per GPU and GPU cost.\n"
+                        "TTFT and ITL are in milliseconds. Exit codes: 0 ok, 1 bad data, 2 bad usage.");
+  opts.set_width(100);
+  opts.add_options()
+      ("dataset", "Mooncake trace (.jsonl or .jsonl.gz) to replay (required)", cxxopts::value<std::string>())
+      ("profile-results-dir", "Profile directory, or use-pre-swept-results:<gpu>:<model>:...",
+       cxxopts::value<std::string>()->default_value("profiling_results/H200_TP1P_TP1D"))
+      ("pre-swept-root", "Folder of the pre-swept tables", cxxopts::value<std::string>()->default_value(""))
+      ("static", "A fixed fleet to replay too, e.g. 2P2D (repeatable)", cxxopts::value<std::vector<std::string>>())
+      ("no-planner", "Replay only the --static fleets")
+      ("startup-delay", "Seconds before a worker the planner adds takes requests", cxxopts::value<double>()->default_value("60"))
+      ("kv-transfer-ms", "Milliseconds to move a prefilled KV cache to the decode worker", cxxopts::value<double>()->default_value("0"))
+      ("prefill-fixed-latency-ms",
+       "Milliseconds of each profiled TTFT that do not occupy the prefill worker, or 'profile': the profile's "
+       "estimate (TTFT at ISL 0 minus the fastest decode step)",
+       cxxopts::value<std::string>()->default_value("profile"))
+      ("start-num-p", "Prefill workers the planner's fleet starts with", cxxopts::value<long long>()->default_value("1"))
+      ("start-num-d", "Decode workers the planner's fleet starts with", cxxopts::value<long long>()->default_value("1"))
+      ("time-scale", "Divide timestamps by X (replay X times faster)", cxxopts::value<double>()->default_value("1"))
+      ("skip-invalid", "Skip bad trace lines (and report how many) instead of stopping")
+      ("output-json", "Write args and one object per fleet as JSON", cxxopts::value<std::string>())
+      ("output-plot", "Goodput bars and the planner's fleet over time (.png or .svg)", cxxopts::value<std::string>())
+      ("markdown", "Print the table as Markdown")
+      ("progress", "Progress bar on stderr (default: when stderr is a terminal and the trace is long)")
+      ("no-progress", "Never show a progress bar")
+      ("h,help", "Show this help");
+  add_planner_flags(opts);
+  NormalizedArgs args(argc, argv);
+  const auto r = opts.parse(args.argc(), args.argv());
+  if (r.count("help")) {
+    std::cout << opts.help() << '\n';
+    return kOk;
+  }
+  if (!r.unmatched().empty()) throw UsageError("unexpected argument '" + r.unmatched().front() + "'");
+  if (!r.count("dataset")) throw UsageError("--dataset is required");
+  const std::string dataset = r["dataset"].as<std::string>();
+
+  PlannerConfig config = planner_config_from_flags(r);
+  config.validate();
+  const bool with_planner = !r.count("no-planner");
+  std::vector<StaticFleet> statics;
+  if (r.count("static"))
+    for (const std::string& s : r["static"].as<std::vector<std::string>>()) {
+      StaticFleet f = StaticFleet::parse(s);
+      f.prefill_engine_num_gpu = config.prefill_engine_num_gpu;
+      f.decode_engine_num_gpu = config.decode_engine_num_gpu;
+      statics.push_back(f);
+    }
+  if (!with_planner && statics.empty()) throw UsageError("nothing to replay: --no-planner needs at least one --static fleet");
+
+  ReplayOptions ro;
+  ro.ttft_ms = config.ttft_ms;
+  ro.itl_ms = config.itl_ms;
+  ro.interval_s = config.adjustment_interval_s;
+  ro.startup_delay_s = r["startup-delay"].as<double>();
+  ro.kv_transfer_ms = r["kv-transfer-ms"].as<double>();
+  const std::string fixed_flag = r["prefill-fixed-latency-ms"].as<std::string>();
+  const bool fixed_from_profile = fixed_flag == "profile";
+  if (!fixed_from_profile) ro.prefill_fixed_latency_ms = parse_number("prefill-fixed-latency-ms", fixed_flag);
+  ro.start_num_p = r["start-num-p"].as<long long>();
+  ro.start_num_d = r["start-num-d"].as<long long>();
+  ro.validate();
+  const double time_scale = r["time-scale"].as<double>();
+  if (!(time_scale > 0) || !std::isfinite(time_scale))
+    throw std::invalid_argument("'time_scale' must be > 0, got " + num(time_scale));
+  std::string plot_path;
+  if (r.count("output-plot")) {
+    plot_path = r["output-plot"].as<std::string>();
+    if (!(plot_path.size() > 4 && (plot_path.compare(plot_path.size() - 4, 4, ".png") == 0 ||
+                                   plot_path.compare(plot_path.size() - 4, 4, ".svg") == 0)))
+      throw UsageError("--output-plot must end in .png or .svg, got '" + plot_path + "'");
+  }
+  const bool progress_forced = r.count("progress") != 0, progress_off = r.count("no-progress") != 0;
+
+  const Profile profile = load_profile_flag(r);
+  if (fixed_from_profile) ro.prefill_fixed_latency_ms = estimate_prefill_fixed_latency_ms(profile);
+  const ProfilePerfModel perf(profile);
+  const FleetSimulator<> sim(ProfileServiceModel(perf), ro);
+  std::optional<Planner> planner;  // made before the trace is read, so that a bad predictor fails fast
+  if (with_planner) planner.emplace(config, perf);
+
+  MooncakeReadOptions mro;
+  mro.skip_invalid = r.count("skip-invalid") != 0;
+  Progress read_bar(progress_forced || (!progress_off && stderr_is_tty()), "reading trace");
+  mro.on_progress = [&](std::uint64_t done, std::uint64_t total) {
+    if (total > (64u << 20) || progress_forced) read_bar.update(static_cast<double>(done), static_cast<double>(total));
+  };
+  MooncakeReadStats stats;
+  const std::vector<ReplayRequest> requests = load_replay_requests(dataset, mro, time_scale, &stats);
+  read_bar.finish();
+  if (stats.invalid)
+    std::fprintf(stderr, "planner_replay: skipped %llu invalid line(s); first: %s\n",
+                 static_cast<unsigned long long>(stats.invalid), stats.first_error.c_str());
+
+  std::vector<ReplayResult> results;
+  const bool long_run = requests.size() > 200000;
+  auto replay = [&](const std::string& label, auto&& body) {
+    Progress bar(progress_forced || (!progress_off && stderr_is_tty() && long_run), "replay " + label);
+    ReplayOptions with_bar = ro;
+    with_bar.progress = [&](std::size_t done, std::size_t total) { bar.update(double(done), double(total)); };
+    const FleetSimulator<> s(sim.service(), with_bar);
+    results.push_back(body(s));
+    bar.finish();
+  };
+  if (planner) {
+    if (!config.load_predictor_warmup_trace.empty()) {
+      IntervalSeriesOptions wo;
+      wo.interval_s = config.adjustment_interval_s;
+      const IntervalSeries warm = IntervalSeries::load(config.load_predictor_warmup_trace, wo, mro);
+      planner->warm_up(warm.num_req_double(), warm.isl, warm.osl);
+    }
+    replay("planner", [&](const FleetSimulator<>& s) { return s.run_planner(requests, *planner); });
+  }
+  for (const StaticFleet& f : statics)
+    replay(f.name(), [&](const FleetSimulator<>& s) { return s.run_static(requests, f); });
+
+  // Outputs: each complete or absent.
+  if (r.count("output-json")) {
+    nlohmann::json args_json = config.to_json();
+    args_json["dataset"] = dataset;
+    args_json["profile_results_dir"] = r["profile-results-dir"].as<std::string>();
+    args_json["startup_delay_s"] = ro.startup_delay_s;
+    args_json["kv_transfer_ms"] = ro.kv_transfer_ms;
+    args_json["prefill_fixed_latency_ms"] = ro.prefill_fixed_latency_ms;
+    args_json["prefill_fixed_latency_from_profile"] = fixed_from_profile;
+    args_json["start_num_p"] = ro.start_num_p;
+    args_json["start_num_d"] = ro.start_num_d;
+    args_json["time_scale"] = time_scale;
+    args_json["planner"] = with_planner;
+    nlohmann::json fleets = nlohmann::json::array();
+    for (const ReplayResult& x : results) fleets.push_back(fleet_json(x));
+    OutputFile out(r["output-json"].as<std::string>());
+    out.stream() << nlohmann::json{{"args", args_json}, {"fleets", fleets}}.dump(1) << '\n';
+    out.commit();
+  }
+  if (!plot_path.empty()) write_plot(plot_path, results, config, dataset);
+
+  const double span_min = (requests.back().arrival_ms - requests.front().arrival_ms) / 60000.0;
+  std::printf("Replay of %s: %zu requests over %.1f min; SLA TTFT <= %s ms, ITL <= %s ms\n", dataset.c_str(),
+              requests.size(), span_min, num(config.ttft_ms).c_str(), num(config.itl_ms).c_str());
+  std::printf("model: prefill fixed latency %.2f ms%s, KV transfer %s ms\n", ro.prefill_fixed_latency_ms,
+              fixed_from_profile ? " (profile estimate)" : "", num(ro.kv_transfer_ms).c_str());
+  if (with_planner)
+    std::printf("planner: %s predictor, interval %s s, GPU budget %d, correction %s, start %lldP%lldD, startup delay %s s\n",
+                config.load_predictor.c_str(), num(config.adjustment_interval_s).c_str(), config.max_gpu_budget,
+                config.no_correction ? "off" : "on", ro.start_num_p, ro.start_num_d, num(ro.startup_delay_s).c_str());
+  print_table(results, r.count("markdown") != 0);
+  for (const ReplayResult& x : results)
+    if (x.oversized)
+      std::printf("note: %s: %zu request(s) larger than a decode worker's KV capacity ran alone\n", x.name.c_str(),
+                  x.oversized);
+  if (!plot_path.empty()) std::printf("plot: %s\n", plot_path.c_str());
+  if (r.count("output-json")) std::printf("json: %s\n", r["output-json"].as<std::string>().c_str());
+  return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return sla_tools::run_main("planner_replay", [&] { return run(argc, argv); });
+}
