@@ -86,16 +86,16 @@ void write_plot(const std::string& path, const DryRunSeries& s, const PlannerCon
   p[2].xlabel = xl;
   p[2].ylabel = std::string("tokens ") + per;
   p[2].ylabel_right = "prefill workers";
-  p[2].lines = {{t, s.p_thpt, "prefill load", kBlue, kSolid},
+  p[2].lines = {{t, s.p_thpt, "load", kBlue, kSolid},
                 {t, s.safe_p_thpt, "safe limit", kGreen, kDashed},
-                {t, d(s.num_p), "prefill workers", kVermillion, kSolid, 2.5, true, true}};
+                {t, d(s.num_p), "workers", kVermillion, kSolid, 2.5, true, true}};
   p[3].title = "Decode: load vs safe limit (ITL " + num(c.itl_ms) + " ms)";
   p[3].xlabel = xl;
   p[3].ylabel = std::string("tokens ") + per;
   p[3].ylabel_right = "decode workers";
-  p[3].lines = {{t, s.d_thpt, "decode load", kBlue, kSolid},
+  p[3].lines = {{t, s.d_thpt, "load", kBlue, kSolid},
                 {t, s.safe_d_thpt, "safe limit", kGreen, kDashed},
-                {t, d(s.num_d), "decode workers", kVermillion, kSolid, 2.5, true, true}};
+                {t, d(s.num_d), "workers", kVermillion, kSolid, 2.5, true, true}};
   std::string name = dataset;
   if (const auto slash = name.find_last_of('/'); slash != std::string::npos) name = name.substr(slash + 1);
   render_figure(path, 1500, 1000, 2, 2, p, "Planner dry run: " + name);

@@ -115,7 +115,8 @@ inline void legend(const PlotPanel& p) {
   PLFLT w = 0, h = 0;
   plwind(0, 1, 0, 1);  // legend placement is in normalised viewport coordinates
   plschr(0, 0.75);
-  const PLINT ncol = n > 3 ? (n + 1) / 2 : n, nrow = (n + ncol - 1) / ncol;
+  // pllegend sizes every column for the widest label: more than two entries go on two rows
+  const PLINT ncol = n > 2 ? (n + 1) / 2 : n, nrow = (n + ncol - 1) / ncol;
   pllegend(&w, &h, 0, pos, 0.0, 0.01, 0.04, 0, 0, 1, nrow, ncol, n, opt.data(), 0.6, 0.7, 1.3, 0.0, tcol.data(), text.data(),
            nullptr, nullptr, nullptr, nullptr, lcol.data(), lsty.data(), lw.data(), nullptr, nullptr, nullptr, nullptr);
   plschr(0, 0.75);
