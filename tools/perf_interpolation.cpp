@@ -48,12 +48,7 @@ double parse_double(const cxxopts::ParseResult& r, const char* name) {
   return v;
 }
 
-/// Shortest text that reads back as `v` ("200", "12.5").
-std::string shortest(double v) {
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return r.ec == std::errc() ? std::string(buf, r.ptr) : std::to_string(v);
-}
+using sla_tools::shortest;
 
 void print_text(const sla_planner::PerfEstimate& e, const std::string& dir) {
   const auto& q = e.query;
@@ -110,7 +105,6 @@ void print_json(const sla_planner::PerfEstimate& e) {
 
 int main(int argc, char** argv) {
   return sla_tools::run_main(kTool, [&] {
-    sla_tools::NormalizedArgs args(argc, argv);
     cxxopts::Options opts(kTool,
                           "What one GPU sustains under TTFT/ITL targets: prefill TTFT and throughput at the ISL, "
                           "decode throughput at the best KV usage meeting the ITL target (context isl + osl/2).\n"
@@ -129,12 +123,9 @@ int main(int argc, char** argv) {
         ("itl", "ITL target (milliseconds)", cxxopts::value<std::string>()->default_value("10"), "MS")
         ("json", "print one JSON object instead of text")
         ("h,help", "show this help");
-    const auto r = opts.parse(args.argc(), args.argv());
-    if (r.count("help")) {
-      std::fputs(opts.help().c_str(), stdout);
-      return static_cast<int>(sla_tools::kOk);
-    }
-    if (!r.unmatched().empty()) throw sla_tools::UsageError("unexpected argument '" + r.unmatched().front() + "'");
+    const auto parsed = sla_tools::parse_command_line(opts, argc, argv);
+    if (!parsed) return static_cast<int>(sla_tools::kOk);
+    const cxxopts::ParseResult& r = *parsed;
     if (!r.count("profile-results-dir")) throw sla_tools::UsageError("--profile-results-dir is required");
 
     sla_planner::PerfQuery q;

@@ -22,14 +22,6 @@ namespace {
 using namespace sla_planner;
 using namespace sla_tools;
 
-/// Shortest decimal that reads back as the same double.
-std::string num(double v) {
-  if (!std::isfinite(v)) return v > 0 ? "inf" : (v < 0 ? "-inf" : "nan");
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
 nlohmann::json series_json(const DryRunSeries& s) {
   return {{"time", s.time},       {"rr", s.rr},       {"est_rr", s.est_rr},           {"isl", s.isl},
           {"est_isl", s.est_isl}, {"osl", s.osl},     {"est_osl", s.est_osl},         {"num_p", s.num_p},
@@ -54,10 +46,10 @@ void write_csv(const std::string& path, const DryRunSeries& s) {
   auto& o = out.stream();
   o << "time,rr,est_rr,isl,est_isl,osl,est_osl,num_p,p_thpt,safe_p_thpt,num_d,d_thpt,safe_d_thpt\n";
   for (std::size_t i = 0; i < s.time.size(); ++i) {
-    o << num(s.time[i]) << ',' << num(s.rr[i]) << ',' << num(s.est_rr[i]) << ',' << num(s.isl[i]) << ','
-      << num(s.est_isl[i]) << ',' << num(s.osl[i]) << ',' << num(s.est_osl[i]) << ',' << s.num_p[i] << ','
-      << num(s.p_thpt[i]) << ',' << num(s.safe_p_thpt[i]) << ',' << s.num_d[i] << ',' << num(s.d_thpt[i]) << ','
-      << num(s.safe_d_thpt[i]) << '\n';
+    o << shortest(s.time[i]) << ',' << shortest(s.rr[i]) << ',' << shortest(s.est_rr[i]) << ',' << shortest(s.isl[i]) << ','
+      << shortest(s.est_isl[i]) << ',' << shortest(s.osl[i]) << ',' << shortest(s.est_osl[i]) << ',' << s.num_p[i] << ','
+      << shortest(s.p_thpt[i]) << ',' << shortest(s.safe_p_thpt[i]) << ',' << s.num_d[i] << ',' << shortest(s.d_thpt[i]) << ','
+      << shortest(s.safe_d_thpt[i]) << '\n';
   }
   out.commit();
 }
@@ -82,14 +74,14 @@ void write_plot(const std::string& path, const DryRunSeries& s, const PlannerCon
                 {t, s.est_isl, "ISL predicted", kSky, kDashed},
                 {t, s.osl, "OSL actual", kGreen, kSolid},
                 {t, s.est_osl, "OSL predicted", kVermillion, kDashed}};
-  p[2].title = "Prefill: load vs safe limit (TTFT " + num(c.ttft_ms) + " ms)";
+  p[2].title = "Prefill: load vs safe limit (TTFT " + shortest(c.ttft_ms) + " ms)";
   p[2].xlabel = xl;
   p[2].ylabel = std::string("tokens ") + per;
   p[2].ylabel_right = "prefill workers";
   p[2].lines = {{t, s.p_thpt, "load", kBlue, kSolid},
                 {t, s.safe_p_thpt, "safe limit", kGreen, kDashed},
                 {t, d(s.num_p), "workers", kVermillion, kSolid, 2.5, true, true}};
-  p[3].title = "Decode: load vs safe limit (ITL " + num(c.itl_ms) + " ms)";
+  p[3].title = "Decode: load vs safe limit (ITL " + shortest(c.itl_ms) + " ms)";
   p[3].xlabel = xl;
   p[3].ylabel = std::string("tokens ") + per;
   p[3].ylabel_right = "decode workers";
@@ -124,13 +116,9 @@ int run(int argc, char** argv) {
       ("no-progress", "Never show a progress bar")
       ("h,help", "Show this help");
   add_planner_flags(opts);
-  NormalizedArgs args(argc, argv);
-  const auto r = opts.parse(args.argc(), args.argv());
-  if (r.count("help")) {
-    std::cout << opts.help() << '\n';
-    return kOk;
-  }
-  if (!r.unmatched().empty()) throw UsageError("unexpected argument '" + r.unmatched().front() + "'");
+  const auto parsed = parse_command_line(opts, argc, argv);
+  if (!parsed) return kOk;
+  const cxxopts::ParseResult& r = *parsed;
   if (!r.count("dataset")) throw UsageError("--dataset is required");
   const std::string dataset = r["dataset"].as<std::string>();
 
@@ -143,7 +131,7 @@ int run(int argc, char** argv) {
   dro.validate();
   const double time_scale = r["time-scale"].as<double>();
   if (!(time_scale > 0) || !std::isfinite(time_scale))
-    throw std::invalid_argument("'time_scale' must be > 0, got " + num(time_scale));
+    throw std::invalid_argument("'time_scale' must be > 0, got " + shortest(time_scale));
 
   const bool want_plot = !r.count("no-plot");
   const std::string plot_path = r["output-plot"].as<std::string>();
@@ -207,7 +195,7 @@ int run(int argc, char** argv) {
 
   const DryRunSummary& m = res.summary;
   std::printf("Dry run of %s: %zu intervals of %s s, %llu requests\n", dataset.c_str(), m.intervals,
-              num(config.adjustment_interval_s).c_str(), static_cast<unsigned long long>(stats.records));
+              shortest(config.adjustment_interval_s).c_str(), static_cast<unsigned long long>(stats.records));
   std::printf("  GPU-hours used:                 %.3f\n", m.gpu_hours);
   std::printf("  intervals over the safe limit:  prefill %zu, decode %zu (of %zu)\n", m.prefill_overloaded,
               m.decode_overloaded, m.intervals);

@@ -25,14 +25,6 @@ namespace {
 using namespace sla_planner;
 using namespace sla_tools;
 
-/// Shortest decimal that reads back as the same double.
-std::string num(double v) {
-  if (!std::isfinite(v)) return v > 0 ? "inf" : (v < 0 ? "-inf" : "nan");
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
 /// JSON number, or null for NaN/infinity (JSON has neither).
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
@@ -123,7 +115,7 @@ void print_table(const std::vector<ReplayResult>& rs, bool markdown) {
 void write_plot(const std::string& path, const std::vector<ReplayResult>& rs, const PlannerConfig& c,
                 const std::string& dataset) {
   std::vector<PlotPanel> p(4);
-  p[0].title = "Goodput (TTFT <= " + num(c.ttft_ms) + " ms, ITL <= " + num(c.itl_ms) + " ms)";
+  p[0].title = "Goodput (TTFT <= " + shortest(c.ttft_ms) + " ms, ITL <= " + shortest(c.itl_ms) + " ms)";
   p[0].ylabel = "requests/s";
   p[0].bars.color = kBlue;
   p[1].title = "Goodput per GPU";
@@ -155,7 +147,7 @@ void write_plot(const std::string& path, const std::vector<ReplayResult>& rs, co
   p[2].xlabel = xl;
   p[2].ylabel_right = "requests/s";
   if (has_planner) {
-    p[2].title = "Planner fleet (" + c.load_predictor + ", every " + num(c.adjustment_interval_s) + " s)";
+    p[2].title = "Planner fleet (" + c.load_predictor + ", every " + shortest(c.adjustment_interval_s) + " s)";
     p[2].ylabel = "workers / GPUs";
     p[2].lines = {{t, np, "prefill workers", kVermillion, kSolid, 2.5, true},
                   {t, nd, "decode workers", kBlue, kDashed, 2.5, true},
@@ -213,13 +205,9 @@ int run(int argc, char** argv) {
       ("no-progress", "Never show a progress bar")
       ("h,help", "Show this help");
   add_planner_flags(opts);
-  NormalizedArgs args(argc, argv);
-  const auto r = opts.parse(args.argc(), args.argv());
-  if (r.count("help")) {
-    std::cout << opts.help() << '\n';
-    return kOk;
-  }
-  if (!r.unmatched().empty()) throw UsageError("unexpected argument '" + r.unmatched().front() + "'");
+  const auto parsed = parse_command_line(opts, argc, argv);
+  if (!parsed) return kOk;
+  const cxxopts::ParseResult& r = *parsed;
   if (!r.count("dataset")) throw UsageError("--dataset is required");
   const std::string dataset = r["dataset"].as<std::string>();
 
@@ -250,7 +238,7 @@ int run(int argc, char** argv) {
   ro.validate();
   const double time_scale = r["time-scale"].as<double>();
   if (!(time_scale > 0) || !std::isfinite(time_scale))
-    throw std::invalid_argument("'time_scale' must be > 0, got " + num(time_scale));
+    throw std::invalid_argument("'time_scale' must be > 0, got " + shortest(time_scale));
   std::string plot_path;
   if (r.count("output-plot")) {
     plot_path = r["output-plot"].as<std::string>();
@@ -325,13 +313,13 @@ int run(int argc, char** argv) {
 
   const double span_min = (requests.back().arrival_ms - requests.front().arrival_ms) / 60000.0;
   std::printf("Replay of %s: %zu requests over %.1f min; SLA TTFT <= %s ms, ITL <= %s ms\n", dataset.c_str(),
-              requests.size(), span_min, num(config.ttft_ms).c_str(), num(config.itl_ms).c_str());
+              requests.size(), span_min, shortest(config.ttft_ms).c_str(), shortest(config.itl_ms).c_str());
   std::printf("model: prefill fixed latency %.2f ms%s, KV transfer %s ms\n", ro.prefill_fixed_latency_ms,
-              fixed_from_profile ? " (profile estimate)" : "", num(ro.kv_transfer_ms).c_str());
+              fixed_from_profile ? " (profile estimate)" : "", shortest(ro.kv_transfer_ms).c_str());
   if (with_planner)
     std::printf("planner: %s predictor, interval %s s, GPU budget %d, correction %s, start %lldP%lldD, startup delay %s s\n",
-                config.load_predictor.c_str(), num(config.adjustment_interval_s).c_str(), config.max_gpu_budget,
-                config.no_correction ? "off" : "on", ro.start_num_p, ro.start_num_d, num(ro.startup_delay_s).c_str());
+                config.load_predictor.c_str(), shortest(config.adjustment_interval_s).c_str(), config.max_gpu_budget,
+                config.no_correction ? "off" : "on", ro.start_num_p, ro.start_num_d, shortest(ro.startup_delay_s).c_str());
   print_table(results, r.count("markdown") != 0);
   for (const ReplayResult& x : results)
     if (x.oversized)

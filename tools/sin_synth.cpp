@@ -39,13 +39,9 @@ int main(int argc, char** argv) {
       ("progress", "Progress bar on stderr (default: when stderr is a terminal and the run is long)")
       ("no-progress", "No progress bar")
       ("h,help", "Show this help");
-    sla_tools::NormalizedArgs args(argc, argv);
-    const auto r = opts.parse(args.argc(), args.argv());
-    if (r.count("help")) {
-      std::printf("%s\n", opts.help().c_str());
-      return sla_tools::kOk;
-    }
-    if (!r.unmatched().empty()) throw sla_tools::UsageError("unexpected argument '" + r.unmatched().front() + "'");
+    const auto parsed = sla_tools::parse_command_line(opts, argc, argv);
+    if (!parsed) return static_cast<int>(sla_tools::kOk);
+    const cxxopts::ParseResult& r = *parsed;
     p.block_size = r["block-size"].as<std::int64_t>();
     p.total_blocks = r["total-blocks"].as<std::int64_t>();
     p.time_duration = r["time-duration"].as<std::int64_t>();

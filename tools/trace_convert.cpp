@@ -31,13 +31,9 @@ int main(int argc, char** argv) {
       ("h,help", "Show this help");
     opts.parse_positional({"input"});
     opts.positional_help("INPUT");
-    sla_tools::NormalizedArgs args(argc, argv);
-    const auto r = opts.parse(args.argc(), args.argv());
-    if (r.count("help")) {
-      std::printf("%s\n", opts.help().c_str());
-      return sla_tools::kOk;
-    }
-    if (!r.unmatched().empty()) throw sla_tools::UsageError("unexpected argument '" + r.unmatched().front() + "'");
+    const auto parsed = sla_tools::parse_command_line(opts, argc, argv);
+    if (!parsed) return static_cast<int>(sla_tools::kOk);
+    const cxxopts::ParseResult& r = *parsed;
     if (!r.count("from")) throw sla_tools::UsageError("--from is required (azure, burstgpt or mooncake)");
     if (!r.count("input")) throw sla_tools::UsageError("no INPUT file given");
     if (!r.count("output")) throw sla_tools::UsageError("-o OUTPUT is required");

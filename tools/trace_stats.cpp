@@ -55,13 +55,9 @@ int main(int argc, char** argv) {
       ("h,help", "Show this help");
     opts.parse_positional({"trace"});
     opts.positional_help("TRACE");
-    sla_tools::NormalizedArgs args(argc, argv);
-    const auto r = opts.parse(args.argc(), args.argv());
-    if (r.count("help")) {
-      std::printf("%s\n", opts.help().c_str());
-      return sla_tools::kOk;
-    }
-    if (!r.unmatched().empty()) throw sla_tools::UsageError("unexpected argument '" + r.unmatched().front() + "'");
+    const auto parsed = sla_tools::parse_command_line(opts, argc, argv);
+    if (!parsed) return static_cast<int>(sla_tools::kOk);
+    const cxxopts::ParseResult& r = *parsed;
     if (!r.count("trace")) throw sla_tools::UsageError("no TRACE file given");
     const std::string path = r["trace"].as<std::string>();
     sla_planner::TraceSummaryOptions o;

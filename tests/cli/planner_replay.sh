@@ -13,30 +13,7 @@ trace=$src/tests/data/traces/rr-5-45_i3000o300.jsonl
 export LSAN_OPTIONS="suppressions=$src/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0
-
-# expect CODE "substring of stderr+stdout" command...
-expect() {
-  local code=$1 text=$2
-  shift 2
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -ne "$code" ] || [[ "$out" != *"$text"* ]]; then
-    echo "FAIL: $* -> exit $rc (want $code), output:"
-    echo "$out" | head -5
-    echo "  (wanted to see: $text)"
-    fails=$((fails + 1))
-  fi
-}
-check() {  # check "what" condition...
-  local what=$1
-  shift
-  if ! "$@"; then
-    echo "FAIL: $what"
-    fails=$((fails + 1))
-  fi
-}
+. "$src/tests/cli/lib/assert.sh"
 
 # A 4-minute slice of the seed trace keeps the runs short.
 head -n 4000 "$trace" > "$work/small.jsonl"

@@ -8,30 +8,7 @@ src=$(cd "$2" && pwd)
 traces=$src/tests/data/traces
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0
-
-# expect CODE "substring of stderr+stdout" command...
-expect() {
-  local code=$1 text=$2
-  shift 2
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -ne "$code" ] || [[ "$out" != *"$text"* ]]; then
-    echo "FAIL: $* -> exit $rc (want $code), output:"
-    echo "$out" | head -5
-    echo "  (wanted to see: $text)"
-    fails=$((fails + 1))
-  fi
-}
-check() {  # check "what" condition...
-  local what=$1
-  shift
-  if ! "$@"; then
-    echo "FAIL: $what"
-    fails=$((fails + 1))
-  fi
-}
+. "$src/tests/cli/lib/assert.sh"
 
 # ---- sin_synth
 expect 0 "--request-rate-period" "$tools/sin_synth" --help

@@ -11,12 +11,15 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -57,6 +60,28 @@ private:
   std::vector<std::string> store_;
   std::vector<char*> ptrs_;
 };
+
+/// Shortest decimal text that reads back as the same double ("200", "12.5"; "inf", "-inf", "nan").
+inline std::string shortest(double v) {
+  if (!std::isfinite(v)) return v > 0 ? "inf" : (v < 0 ? "-inf" : "nan");
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+/// Parses the command line with `opts` (long flags normalised as NormalizedArgs does). For --help
+/// prints the help on stdout and returns nothing (the tool then exits 0).
+/// \throws UsageError for an argument no option takes, cxxopts exceptions for malformed flags
+inline std::optional<cxxopts::ParseResult> parse_command_line(cxxopts::Options& opts, int argc, char** argv) {
+  NormalizedArgs args(argc, argv);
+  auto r = opts.parse(args.argc(), args.argv());
+  if (r.count("help")) {
+    std::fputs((opts.help() + "\n").c_str(), stdout);
+    return std::nullopt;
+  }
+  if (!r.unmatched().empty()) throw UsageError("unexpected argument '" + r.unmatched().front() + "'");
+  return r;
+}
 
 /// Runs a tool body, mapping exceptions to one error line and the exit-code convention.
 inline int run_main(const char* tool, const std::function<int()>& body) {
