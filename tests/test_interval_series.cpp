@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -39,6 +40,26 @@ std::string jsonl(const std::vector<TraceRecord>& rs) {
 }
 
 }  // namespace
+
+TEST_CASE("python_floordiv's fast path agrees with CPython's divmod steps") {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  long fast = 0;
+  for (const double b : {60.0, 0.1, 7.0, 1e-3, 33.3, 0.7, 3600.0}) {
+    for (int i = 0; i < 200000; ++i) {
+      // timestamps in ms / 1000 as the reader makes them: integers, fractions, near multiples of b
+      double a = std::floor(u(rng) * 4e9) / 1000.0;
+      if (i % 4 == 1) a = std::nextafter(std::floor(u(rng) * 1e5) * b, i % 8 == 1 ? 0.0 : 1e300);
+      if (i % 4 == 2) a = u(rng) * 1e3;
+      const double want = sla_planner::detail::python_floordiv_divmod(a, b);
+      const double got = sla_planner::python_floordiv(a, b);
+      if (got != want) FAIL("a=" << a << " b=" << b << " got " << got << " want " << want);
+      const double q = a / b;
+      fast += (q > 0 && q < 1048576.0 && q - std::floor(q) > 1e-9 && q - std::floor(q) < 1 - 1e-9);
+    }
+  }
+  CHECK(fast > 700000);  // the fast path is the common one
+}
 
 TEST_CASE("python_floordiv follows Python's float // (not floor of the quotient)") {
   CHECK(sla_planner::python_floordiv(0.3, 0.1) == 2.0);  // floor(0.3 / 0.1) would be 3
