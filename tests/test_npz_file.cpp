@@ -64,6 +64,8 @@ TEST_CASE("npz: bad archives give one line naming the file and the problem") {
       {"corrupt_deflate.npz", "member 'x.npy': corrupt deflate data"},
       {"size_bomb.npz", "member 'x.npy': stored member with differing sizes"},
       {"deflate_bomb.npz", "member 'x.npy': implausible size 4294967294 for 8 compressed bytes"},
+      // found by fuzz_npz: an unknown method with a 4 GB declared size must fail before allocating
+      {"unknown_method_huge.npz", "member 'x.npy': unsupported compression method 264 (only stored and deflate)"},
   };
   for (const auto& c : cases) {
     INFO(c.file);

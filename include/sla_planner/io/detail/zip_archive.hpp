@@ -47,6 +47,9 @@ public:
     const std::uint64_t data = off + 30 + u16(off + 26) + u16(off + 28);
     need(data, entry.compressed_size, "data of member '" + entry.name + "'");
     const unsigned char* src = bytes_.data() + data;
+    if (entry.method != 0 && entry.method != 8)
+      fail("member '" + entry.name + "': unsupported compression method " + std::to_string(entry.method) +
+           " (only stored and deflate)");
     // Validate the declared size before allocating it: a stored member is as large as its data,
     // and deflate expands at most about 1032:1.
     if (entry.method == 0 && entry.compressed_size != entry.uncompressed_size)
@@ -58,11 +61,8 @@ public:
     std::vector<unsigned char> out(static_cast<std::size_t>(entry.uncompressed_size));
     if (entry.method == 0) {
       if (!out.empty()) std::memcpy(out.data(), src, out.size());
-    } else if (entry.method == 8) {
-      inflate_raw(entry, src, out);
     } else {
-      fail("member '" + entry.name + "': unsupported compression method " + std::to_string(entry.method) +
-           " (only stored and deflate)");
+      inflate_raw(entry, src, out);
     }
     const auto crc = static_cast<std::uint32_t>(
         ::crc32_z(::crc32_z(0L, Z_NULL, 0), out.empty() ? Z_NULL : out.data(), out.size()));
