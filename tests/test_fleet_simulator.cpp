@@ -454,6 +454,27 @@ TEST_CASE("seed comparison on the model: 3P1D is far worse than 2P2D; numbers pi
   CHECK(p3d1.itl_ms.p50 == Approx(41.708).margin(0.01));
 }
 
+TEST_CASE("seed comparison: the ARIMA planner beats 2P2D and 3P1D in goodput and goodput/GPU") {
+  // The README's seed table (planner_replay's defaults: the profile's fixed latency, 60 s start-up).
+  ReplayOptions o = opts(200, 10);
+  o.keep_timings = false;
+  o.prefill_fixed_latency_ms = estimate_prefill_fixed_latency_ms(h200());
+  const FleetSimulator<> sim(ProfileServiceModel(h200()), o);
+  PlannerConfig c = seed_config();
+  c.load_predictor = "arima";
+  Planner planner(c, ProfilePerfModel(h200()));
+  const ReplayResult planned = sim.run_planner(seed_trace(), planner);
+  const ReplayResult p2d2 = sim.run_static(seed_trace(), fleet(2, 2));
+  const ReplayResult p3d1 = sim.run_static(seed_trace(), fleet(3, 1));
+  CHECK(planned.goodput_rps > p2d2.goodput_rps);
+  CHECK(p2d2.goodput_rps > p3d1.goodput_rps);
+  CHECK(planned.goodput_per_gpu > p2d2.goodput_per_gpu);
+  CHECK(p2d2.goodput_per_gpu > p3d1.goodput_per_gpu);
+  CHECK(planned.goodput_rps == Approx(12.47).margin(0.01));
+  CHECK(planned.goodput_per_gpu == Approx(3.19).margin(0.01));
+  CHECK(planned.peak_gpus == 6);
+}
+
 TEST_CASE("bad input and options are rejected with the field named") {
   const FleetSimulator<LinearService> sim(LinearService{}, opts());
   CHECK_THROWS_WITH(sim.run_static({{5.0, 10, 10}, {1.0, 10, 10}}, fleet(1, 1)),
