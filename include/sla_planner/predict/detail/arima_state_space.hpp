@@ -150,6 +150,60 @@ inline Eigen::VectorXd pinv_solve(Eigen::MatrixXd U, const Eigen::VectorXd& y) {
 #define SLA_PLANNER_RESTRICT
 #endif
 
+/// L doubles handled together by the filter kernel (one value per parameter vector it runs).
+/// With GCC and Clang a vector-extension type, whose operators are the scalar IEEE operations
+/// applied element by element (so every lane gets exactly the scalar code's result) and compile
+/// to SIMD instructions; elsewhere a plain array with the same operators.
+template <int L>
+struct LaneVector;
+
+#if defined(__GNUC__) || defined(__clang__)
+template <>
+struct LaneVector<2> {
+  typedef double type __attribute__((vector_size(2 * sizeof(double))));
+};
+template <>
+struct LaneVector<4> {
+  typedef double type __attribute__((vector_size(4 * sizeof(double))));
+};
+#else
+/// Portable stand-in for the vector-extension types: an array with element-wise operators.
+template <int L>
+struct LaneArray {
+  double v[L];
+  double& operator[](int i) { return v[i]; }
+  double operator[](int i) const { return v[i]; }
+#define SLA_PLANNER_LANE_OP(op)                                                                        \
+  friend LaneArray operator op(const LaneArray& x, const LaneArray& y) {                                \
+    LaneArray z;                                                                                      \
+    for (int i = 0; i < L; ++i) z.v[i] = x.v[i] op y.v[i];                                            \
+    return z;                                                                                         \
+  }                                                                                                   \
+  friend LaneArray operator op(double x, const LaneArray& y) {                                          \
+    LaneArray z;                                                                                      \
+    for (int i = 0; i < L; ++i) z.v[i] = x op y.v[i];                                                 \
+    return z;                                                                                         \
+  }                                                                                                   \
+  friend LaneArray operator op(const LaneArray& x, double y) {                                          \
+    LaneArray z;                                                                                      \
+    for (int i = 0; i < L; ++i) z.v[i] = x.v[i] op y;                                                 \
+    return z;                                                                                         \
+  }
+  SLA_PLANNER_LANE_OP(+)
+  SLA_PLANNER_LANE_OP(-)
+  SLA_PLANNER_LANE_OP(*)
+#undef SLA_PLANNER_LANE_OP
+};
+template <>
+struct LaneVector<2> {
+  typedef LaneArray<2> type;
+};
+template <>
+struct LaneVector<4> {
+  typedef LaneArray<4> type;
+};
+#endif
+
 /// One ARIMA specification bound to one series: parameter transforms, starting values,
 /// log-likelihood, its forward-difference gradient and the forecast. Parameter vectors are laid
 /// out as statsmodels does: [constant (if any), phi_1..phi_p, theta_1..theta_q, sigma2].
@@ -549,6 +603,7 @@ private:
   }
 
   static constexpr int kLanes = 2;
+  using Lanes = LaneVector<kLanes>;
 
   template <int D>
   void run_d(int lb, int B) {
@@ -560,70 +615,6 @@ private:
       case 5: run<D, 5>(lb, B); break;
       case 6: run<D, 6>(lb, B); break;
       default: run<D, -1>(lb, B); break;
-    }
-  }
-
-  /// Runs lanes [lb, lb + kLanes) of the B loaded ones (missing lanes repeat lane lb). D and R
-  /// are the integration and ARMA state counts when known at compile time (-1: from the model);
-  /// then the state lives in local arrays.
-  template <int D, int R>
-  void run(int lb, int B) {
-    constexpr int L = kLanes;
-    constexpr bool fixed = D >= 0 && R > 0;
-    constexpr int MS = fixed ? D + R : 1, RS = fixed ? R : 1;
-    const int d = D >= 0 ? D : spec_.d;
-    const int r = R > 0 ? R : r_;
-    const int m = d + r;
-    const std::size_t mm = static_cast<std::size_t>(m) * static_cast<std::size_t>(m);
-    double Pf[MS * MS * L], Wf[MS * MS * L], af[MS * L], pzf[MS * L], kzf[MS * L], phif[RS * L], rqrf[RS * RS * L];
-    if (!fixed) {
-      dyn_.resize((3 * mm + 3 * static_cast<std::size_t>(m) + static_cast<std::size_t>(r) * (r + 1)) * L);
-    }
-    double* base = dyn_.data();
-    double* P = fixed ? Pf : base;
-    double* W = fixed ? Wf : base + mm * L;
-    double* a = fixed ? af : base + 2 * mm * L;
-    double* pz = fixed ? pzf : a + static_cast<std::size_t>(m) * L;
-    double* kz = fixed ? kzf : pz + static_cast<std::size_t>(m) * L;
-    double* phi = fixed ? phif : kz + static_cast<std::size_t>(m) * L;
-    double* rqr = fixed ? rqrf : phi + static_cast<std::size_t>(r) * L;
-    double c[L], llf[L] = {}, F[L], kv[L];
-    bool dead[L];
-    int skipped[L] = {};
-    // Gather the lanes (lane-minor: x[idx * L + l]); slots past the end repeat the first one.
-    const std::size_t Bs = static_cast<std::size_t>(B);
-    const int nc = static_cast<int>(order_.size());
-    int lane[L];
-    for (int l = 0; l < L; ++l) lane[l] = order_[static_cast<std::size_t>(lb + l < nc ? lb + l : lb)];
-    for (int l = 0; l < L; ++l) {
-      const std::size_t src = static_cast<std::size_t>(lane[l]);
-      for (std::size_t i = 0; i < mm; ++i) P[i * L + l] = P_[i * Bs + src];
-      for (int i = 0; i < m; ++i) a[i * L + l] = a_[static_cast<std::size_t>(i) * Bs + src];
-      for (int i = 0; i < r; ++i) phi[i * L + l] = bphi_[static_cast<std::size_t>(i) * Bs + src];
-      for (int i = 0; i < r * r; ++i) rqr[i * L + l] = brqr_[static_cast<std::size_t>(i) * Bs + src];
-      c[l] = bc_[src];
-      dead[l] = bdead_[src] != 0;
-    }
-    // The mean-only shadow of lane 0 (see filter()).
-    Shadow sh;
-    const bool with_shadow = shadow_ && lb == 0;
-    if (with_shadow) {
-      sh.a.resize(static_cast<std::size_t>(m));
-      for (int i = 0; i < m; ++i) sh.a[static_cast<std::size_t>(i)] = a_[static_cast<std::size_t>(i) * Bs + 1];
-      sh.c = bc_[1];
-      sh.dead = bdead_[1] != 0;
-    }
-    run_kernel<D, R>(P, W, a, pz, kz, phi, rqr, c, llf, F, kv, dead, skipped, d, r, with_shadow ? &sh : nullptr);
-    for (int l = 0; l < L && lb + l < nc; ++l) {
-      const std::size_t dst = static_cast<std::size_t>(lane[l]);
-      bllf_[dst] = llf[l];
-      bdead_[dst] = dead[l] ? 1 : 0;
-      if (dst == 0) skipped_ = skipped[l];
-      for (int i = 0; i < m; ++i) a_[static_cast<std::size_t>(i) * Bs + dst] = a[i * L + l];
-    }
-    if (with_shadow) {
-      bllf_[1] = sh.llf;
-      bdead_[1] = sh.dead || bdead_[0] ? 1 : 0;
     }
   }
 
@@ -658,72 +649,119 @@ private:
     return s;
   }
 
-  /// The filter recursions for kLanes lanes (lane-minor arrays). The arithmetic follows
-  /// statsmodels' conventional filter step by step (with the loop orders of the reference BLAS it
-  /// calls), so that the log-likelihood agrees to the last bits wherever the initial covariance
-  /// does: F^-1 once, a|t = a + (P Z') (F^-1 v), P|t = P - (F^-1 P Z') (Z P) term by term,
-  /// a+ = c + T a|t, P+ = R Q R' + (T P|t) T', and llf_t = -(log 2pi + log F)/2 - v (F^-1 v)/2.
+  /// Runs lanes [lb, lb + kLanes) of the B loaded ones (missing lanes repeat lane lb): the filter
+  /// recursions with every matrix entry held as one Lanes value (its value in each lane). D and R
+  /// are the integration and ARMA state counts when known at compile time (-1: from the model);
+  /// then the state lives in local arrays the compiler can keep in registers.
+  ///
+  /// The arithmetic follows statsmodels' conventional filter step by step (with the loop orders
+  /// of the reference BLAS it calls), so that the log-likelihood agrees to the last bits wherever
+  /// the initial covariance does: F^-1 once, a|t = a + (P Z') (F^-1 v),
+  /// P|t = P - (F^-1 P Z') (Z P) term by term, a+ = c + T a|t, P+ = R Q R' + (T P|t) T', forced
+  /// symmetry, and llf_t = -(log 2pi + log F)/2 - v (F^-1 v)/2.
   template <int D, int R>
-  void run_kernel(double* SLA_PLANNER_RESTRICT P, double* SLA_PLANNER_RESTRICT W, double* SLA_PLANNER_RESTRICT a,
-                  double* SLA_PLANNER_RESTRICT pz, double* SLA_PLANNER_RESTRICT kz, const double* SLA_PLANNER_RESTRICT phi,
-                  const double* SLA_PLANNER_RESTRICT rqr, const double* c, double* llf, double* F, double* kv, bool* dead,
-                  int* skipped, int d_rt, int r_rt, Shadow* sh = nullptr) {
+  void run(int lb, int B) {
     constexpr int L = kLanes;
+    using V = typename Lanes::type;
     static const double log2pi = std::log(2.0 * 3.141592653589793);
-    const int d = D >= 0 ? D : d_rt;
-    const int r = R > 0 ? R : r_rt;
+    constexpr bool fixed = D >= 0 && R > 0;
+    constexpr int MS = fixed ? D + R : 1, RS = fixed ? R : 1;
+    const int d = D >= 0 ? D : spec_.d;
+    const int r = R > 0 ? R : r_;
     const int m = d + r;
+    const int mm = m * m;
     const int ns = std::min(spec_.q + 1, r);  // nonzero entries of the selection vector
     const std::size_t n = y_.size();
+    V Pf[MS * MS], Pnf[MS * MS], Wf[MS * MS], af[MS], pzf[MS], kzf[MS], phif[RS], rqrf[RS * RS];
+    std::vector<V> dyn;
+    if (!fixed) dyn.resize(static_cast<std::size_t>(3 * mm + 3 * m + r * (r + 1)));
+    V* SLA_PLANNER_RESTRICT P = fixed ? Pf : dyn.data();
+    V* SLA_PLANNER_RESTRICT Pn = fixed ? Pnf : P + mm;
+    V* SLA_PLANNER_RESTRICT W = fixed ? Wf : Pn + mm;
+    V* SLA_PLANNER_RESTRICT a = fixed ? af : W + mm;
+    V* SLA_PLANNER_RESTRICT pz = fixed ? pzf : a + m;
+    V* SLA_PLANNER_RESTRICT kz = fixed ? kzf : pz + m;
+    V* SLA_PLANNER_RESTRICT phi = fixed ? phif : kz + m;
+    V* SLA_PLANNER_RESTRICT rqr = fixed ? rqrf : phi + r;
+    V c;
+    double llf[L] = {};
+    bool dead[L];
+    int skipped[L] = {};
+    // Gather the lanes; slots past the end repeat the first one.
+    const std::size_t Bs = static_cast<std::size_t>(B);
+    const int nc = static_cast<int>(order_.size());
+    int lane[L];
+    for (int l = 0; l < L; ++l) lane[l] = order_[static_cast<std::size_t>(lb + l < nc ? lb + l : lb)];
+    for (int l = 0; l < L; ++l) {
+      const std::size_t src = static_cast<std::size_t>(lane[l]);
+      for (int i = 0; i < mm; ++i) P[i][l] = P_[static_cast<std::size_t>(i) * Bs + src];
+      for (int i = 0; i < m; ++i) a[i][l] = a_[static_cast<std::size_t>(i) * Bs + src];
+      for (int i = 0; i < r; ++i) phi[i][l] = bphi_[static_cast<std::size_t>(i) * Bs + src];
+      for (int i = 0; i < r * r; ++i) rqr[i][l] = brqr_[static_cast<std::size_t>(i) * Bs + src];
+      c[l] = bc_[src];
+      dead[l] = bdead_[src] != 0;
+    }
+    // The mean-only shadow of lane 0 (see filter()).
+    Shadow sh;
+    const bool with_shadow = shadow_ && lb == 0;
+    double* sa = nullptr;
+    if (with_shadow) {
+      sh.a.resize(static_cast<std::size_t>(m));
+      for (int i = 0; i < m; ++i) sh.a[static_cast<std::size_t>(i)] = a_[static_cast<std::size_t>(i) * Bs + 1];
+      sh.c = bc_[1];
+      sh.dead = bdead_[1] != 0;
+      sa = sh.a.data();
+      shadow_terms_.resize(n);
+    }
+    // Per period and lane: F (0 for a singular period) and v F^-1 v; the log-likelihood terms
+    // are formed after the recursion (no calls inside it).
     terms_.resize(n * L);
+    fvals_.resize(n * L);
     double* SLA_PLANNER_RESTRICT terms = terms_.data();
-    // Rows 0..d of the current column of P before the update.
-    constexpr bool fixed = D >= 0 && R > 0;
-    double prow_fixed[fixed ? (D + 1) * L : 1];
-    if (!fixed) rows_.resize(static_cast<std::size_t>((d + 1) * L));
-    double* SLA_PLANNER_RESTRICT rows = fixed ? prow_fixed : rows_.data();
-    double* sa = sh ? sh->a.data() : nullptr;
-    if (sh) shadow_terms_.resize(n);
-    for (std::size_t t = 0; t < n; ++t) {
+    double* SLA_PLANNER_RESTRICT fvals = fvals_.data();
+    bool all_dead = false;
+    for (std::size_t t = 0; t < n && !all_dead; ++t) {
       // Forecast: v = y - Z a, P Z' and F = Z P Z' (Z = [1..1 | 1 0..0]).
       for (int i = 0; i < m; ++i) {
-        const double* Pi = P + i * m * L;
-        for (int l = 0; l < L; ++l) {
-          double s = Pi[l];
-          for (int j = 1; j <= d; ++j) s += Pi[j * L + l];
-          pz[i * L + l] = s;
-        }
+        V s = P[i * m];
+        for (int j = 1; j <= d; ++j) s = s + P[i * m + j];
+        pz[i] = s;
       }
+      V f = pz[0], yhat = a[0];
+      for (int i = 1; i <= d; ++i) f = f + pz[i], yhat = yhat + a[i];
       const double yt = y_[t];
+      const V v = yt - yhat;
+      V kv, Finv;
       for (int l = 0; l < L; ++l) {
-        double f = pz[l], yhat = a[l];
-        for (int i = 1; i <= d; ++i) f += pz[i * L + l], yhat += a[i * L + l];
-        if (std::isnan(f) || f > std::numeric_limits<double>::max()) dead[l] = true, f = 1.0;
-        if (f < 1e-12) {
+        double fl = f[l];
+        if (std::isnan(fl) || fl > std::numeric_limits<double>::max()) dead[l] = true, fl = 1.0;
+        if (fl < 1e-12) {
           // statsmodels treats a prediction-error variance below 1e-12 as singular: the period
           // adds nothing to the likelihood and does not update the state.
           if (t >= static_cast<std::size_t>(d)) skipped[l] += 1;
           kv[l] = 0.0;
-          F[l] = 0.0;
+          Finv[l] = 0.0;
+          fvals[t * L + l] = 0.0;
           terms[t * L + l] = 0.0;
+          if (l == 0 && sa) shadow_terms_[t] = 0.0;  // lane 0 singular: so is the shadow
           continue;
         }
-        const double inv = 1.0 / f;
-        const double v = yt - yhat;
-        kv[l] = inv * v;
-        F[l] = inv;
-        const double head = t >= static_cast<std::size_t>(d) ? -0.5 * (log2pi + std::log(f)) : 0.0;  // burn-in: unused
-        terms[t * L + l] = head - 0.5 * (v * kv[l]);
+        const double inv = 1.0 / fl;
+        const double vl = v[l];
+        const double kvl = inv * vl;
+        kv[l] = kvl;
+        Finv[l] = inv;
+        fvals[t * L + l] = fl;
+        terms[t * L + l] = vl * kvl;
         if (l == 0 && sa) {  // the shadow lane: same F, its own mean
           double ys = sa[0];
           for (int i = 1; i <= d; ++i) ys += sa[i];
           const double vs = yt - ys;
           const double kvs = inv * vs;
-          shadow_terms_[t] = head - 0.5 * (vs * kvs);
-          for (int i = 0; i < m; ++i) sa[i] = sa[i] + kvs * pz[i * L];
+          shadow_terms_[t] = vs * kvs;
+          for (int i = 0; i < m; ++i) sa[i] = sa[i] + kvs * pz[i][0];
         }
       }
-      if (sa && F[0] == 0.0) shadow_terms_[t] = 0.0;  // lane 0 singular: so is the shadow
       if (sa) {  // predict the shadow's state: c + T a
         const double ad = sa[d];
         for (int i = 0; i < d; ++i) {
@@ -731,98 +769,105 @@ private:
           for (int k2 = i + 1; k2 <= d; ++k2) s2 += sa[k2];
           sa[i] = s2;
         }
-        for (int i = 0; i + 1 < r; ++i) sa[d + i] = (i == 0 ? sh->c + ad * phi[0] : ad * phi[i * L]) + sa[d + i + 1];
-        sa[m - 1] = r == 1 ? sh->c + ad * phi[0] : ad * phi[(r - 1) * L];
+        for (int i = 0; i + 1 < r; ++i) sa[d + i] = (i == 0 ? sh.c + ad * phi[0][0] : ad * phi[i][0]) + sa[d + i + 1];
+        sa[m - 1] = r == 1 ? sh.c + ad * phi[0][0] : ad * phi[r - 1][0];
       }
-      if (dead[0] && dead[L - 1]) return;
-      // Update.
-      for (int i = 0; i < m; ++i)
-        for (int l = 0; l < L; ++l) {
-          a[i * L + l] = a[i * L + l] + kv[l] * pz[i * L + l];
-          kz[i * L + l] = F[l] * pz[i * L + l];
-        }
-      // P|t(i,j) = P(i,j) - sum_{k<=d} P(k,j) (F^-1 P Z')_i, k ascending, from the input P:
-      // column by column, with rows 0..d of the column saved first.
-      for (int j = 0; j < m; ++j) {
-        for (int k = 0; k <= d; ++k)
-          for (int l = 0; l < L; ++l) rows[k * L + l] = P[(k * m + j) * L + l];
-        for (int i = 0; i < m; ++i) {
-          double* Pij = P + (i * m + j) * L;
-          const double* ki = kz + i * L;
-          for (int k = 0; k <= d; ++k)
-            for (int l = 0; l < L; ++l) Pij[l] = Pij[l] - rows[k * L + l] * ki[l];
-        }
-      }
-      // Predict the state: a = c + T a|t.
-      for (int l = 0; l < L; ++l) {
-        const double ad = a[d * L + l];
+      all_dead = true;
+      for (int l = 0; l < L; ++l) all_dead = all_dead && dead[l];
+      if (all_dead) break;
+      // Update and predict the state: a|t = a + (P Z') (F^-1 v), a = c + T a|t.
+      for (int i = 0; i < m; ++i) a[i] = a[i] + kv * pz[i];
+      {
+        const V ad = a[d];
         for (int i = 0; i < d; ++i) {  // integration rows: a_i + ... + a_d, ascending
-          double s = a[i * L + l];
-          for (int k = i + 1; k <= d; ++k) s += a[k * L + l];
-          a[i * L + l] = s;
+          V s = a[i];
+          for (int k = i + 1; k <= d; ++k) s = s + a[k];
+          a[i] = s;
         }
-        for (int i = 0; i + 1 < r; ++i) a[(d + i) * L + l] = (i == 0 ? c[l] + ad * phi[l] : ad * phi[i * L + l]) + a[(d + i + 1) * L + l];
-        a[(m - 1) * L + l] = r == 1 ? c[l] + ad * phi[l] : ad * phi[(r - 1) * L + l];
+        for (int i = 0; i + 1 < r; ++i) a[d + i] = (i == 0 ? c + ad * phi[0] : ad * phi[i]) + a[d + i + 1];
+        a[m - 1] = r == 1 ? c + ad * phi[0] : ad * phi[r - 1];
       }
+      // P|t(i,j) = P(i,j) - sum_{k<=d} P(k,j) (F^-1 P Z')_i, k ascending, into Pn.
+      for (int i = 0; i < m; ++i) kz[i] = Finv * pz[i];
+      for (int i = 0; i < m; ++i)
+        for (int j = 0; j < m; ++j) {
+          V x = P[i * m + j];
+          for (int k = 0; k <= d; ++k) x = x - P[k * m + j] * kz[i];
+          Pn[i * m + j] = x;
+        }
       // W = T P|t.
       for (int j = 0; j < m; ++j) {
-        const double* Pdj = P + (d * m + j) * L;
-        for (int i = 0; i < d; ++i)
-          for (int l = 0; l < L; ++l) {
-            double s = P[(i * m + j) * L + l];
-            for (int k = i + 1; k <= d; ++k) s += P[(k * m + j) * L + l];
-            W[(i * m + j) * L + l] = s;
-          }
-        for (int i = 0; i + 1 < r; ++i)
-          for (int l = 0; l < L; ++l)
-            W[((d + i) * m + j) * L + l] = Pdj[l] * phi[i * L + l] + P[((d + i + 1) * m + j) * L + l];
-        for (int l = 0; l < L; ++l) W[((m - 1) * m + j) * L + l] = Pdj[l] * phi[(r - 1) * L + l];
+        const V Pdj = Pn[d * m + j];
+        for (int i = 0; i < d; ++i) {
+          V s = Pn[i * m + j];
+          for (int k = i + 1; k <= d; ++k) s = s + Pn[k * m + j];
+          W[i * m + j] = s;
+        }
+        for (int i = 0; i + 1 < r; ++i) W[(d + i) * m + j] = Pdj * phi[i] + Pn[(d + i + 1) * m + j];
+        W[(m - 1) * m + j] = Pdj * phi[r - 1];
       }
       // P = R Q R' + W T'.
       for (int i = 0; i < m; ++i) {
-        const double* Wid = W + (i * m + d) * L;
-        for (int j = 0; j < d; ++j)
-          for (int l = 0; l < L; ++l) {
-            double s = W[(i * m + j) * L + l];
-            for (int k = j + 1; k <= d; ++k) s += W[(i * m + k) * L + l];
-            P[(i * m + j) * L + l] = s;
-          }
+        const V Wid = W[i * m + d];
+        for (int j = 0; j < d; ++j) {
+          V s = W[i * m + j];
+          for (int k = j + 1; k <= d; ++k) s = s + W[i * m + k];
+          P[i * m + j] = s;
+        }
         // R Q R' is nonzero on the first ns ARMA rows and columns only.
         const int jq = (i >= d && i - d < ns) ? ns : 0;
-        const double* Ri = rqr + (i >= d ? (i - d) * r : 0) * L;
+        const V* Ri = rqr + (i >= d ? (i - d) * r : 0);
         for (int j = 0; j < r; ++j) {
-          double* Pij = P + (i * m + d + j) * L;
-          const double* ph = phi + j * L;
-          if (j < jq)
-            for (int l = 0; l < L; ++l) Pij[l] = Ri[j * L + l] + Wid[l] * ph[l];
-          else
-            for (int l = 0; l < L; ++l) Pij[l] = Wid[l] * ph[l];
-          if (j + 1 < r) {
-            const double* Wn = W + (i * m + d + j + 1) * L;
-            for (int l = 0; l < L; ++l) Pij[l] = Pij[l] + Wn[l];
-          }
+          V x = j < jq ? Ri[j] + Wid * phi[j] : Wid * phi[j];
+          if (j + 1 < r) x = x + W[i * m + d + j + 1];
+          P[i * m + d + j] = x;
         }
       }
       // statsmodels' default numerical stability step: force P to be symmetric.
       for (int i = 0; i < m; ++i)
-        for (int j = i + 1; j < m; ++j)
-          for (int l = 0; l < L; ++l) {
-            const double v = 0.5 * (P[(i * m + j) * L + l] + P[(j * m + i) * L + l]);
-            P[(i * m + j) * L + l] = v;
-            P[(j * m + i) * L + l] = v;
-          }
+        for (int j = i + 1; j < m; ++j) {
+          const V s = 0.5 * (P[i * m + j] + P[j * m + i]);
+          P[i * m + j] = s;
+          P[j * m + i] = s;
+        }
     }
-    for (int l = 0; l < L; ++l)
-      llf[l] = numpy_sum(terms + static_cast<std::size_t>(d) * L + l, n > static_cast<std::size_t>(d) ? n - d : 0, L);
-    if (sh) sh->llf = numpy_sum(shadow_terms_.data() + d, n > static_cast<std::size_t>(d) ? n - d : 0, 1);
+    if (!all_dead) {
+      // llf_t = -(log 2pi + log F_t)/2 - v F^-1 v/2 (0 for a singular period); when a lane's F
+      // repeats exactly, so does its log.
+      const std::size_t t0 = static_cast<std::size_t>(d);
+      for (int l = 0; l < L; ++l) {
+        double flast = -1.0, hlast = 0.0;
+        for (std::size_t t = t0; t < n; ++t) {
+          const double fl = fvals[t * L + l];
+          if (fl == 0.0) continue;  // singular: the term is 0 already
+          if (fl != flast) flast = fl, hlast = -0.5 * (log2pi + std::log(fl));
+          terms[t * L + l] = hlast - 0.5 * terms[t * L + l];
+          if (l == 0 && sa) shadow_terms_[t] = hlast - 0.5 * shadow_terms_[t];
+        }
+      }
+      for (int l = 0; l < L; ++l)
+        llf[l] = numpy_sum(terms + static_cast<std::size_t>(d) * L + l, n > static_cast<std::size_t>(d) ? n - d : 0, L);
+      if (sa) sh.llf = numpy_sum(shadow_terms_.data() + d, n > static_cast<std::size_t>(d) ? n - d : 0, 1);
+    }
+    // Scatter the results.
+    for (int l = 0; l < L && lb + l < nc; ++l) {
+      const std::size_t dst = static_cast<std::size_t>(lane[l]);
+      bllf_[dst] = llf[l];
+      bdead_[dst] = dead[l] ? 1 : 0;
+      if (dst == 0) skipped_ = skipped[l];
+      for (int i = 0; i < m; ++i) a_[static_cast<std::size_t>(i) * Bs + dst] = a[i][l];
+    }
+    if (with_shadow) {
+      bllf_[1] = sh.llf;
+      bdead_[1] = sh.dead || bdead_[0] ? 1 : 0;
+    }
   }
-
   std::vector<double> y_;
   ArimaSpec spec_;
   int r_ = 1, m_ = 1;
   int skipped_ = 0;
   std::vector<double> phi_, sel_, lyap_form_, lyap_sys_, lyap_b_, lyap_out_, work_;
-  std::vector<double> P_, a_, bphi_, brqr_, bc_, bllf_, dyn_, terms_, rows_, shadow_terms_;
+  std::vector<double> P_, a_, bphi_, brqr_, bc_, bllf_, terms_, fvals_, shadow_terms_;
   std::vector<int> order_;
   bool shadow_ = false;
   std::vector<double> lyap_phi_, lyap_sel_;  // coefficients of the cached lyap_out_
