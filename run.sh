@@ -53,7 +53,10 @@ case "$cmd" in
     ;;
   sanitize)
     install_deps
-    build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLA_PLANNER_SANITIZE=ON -DSLA_PLANNER_BUILD_BENCH=OFF
+    # -O1 -g1: what the sanitizer docs recommend, and 2.5x less compile time than -O2 -g on the
+    # Eigen-heavy files (test_planner.cpp: 417 s -> 169 s on the 2-core VM); line tables are kept.
+    build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
+      -DSLA_PLANNER_SANITIZE=ON -DSLA_PLANNER_BUILD_BENCH=OFF
     ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1 \
       ctest --test-dir build-asan --output-on-failure -j"$JOBS" -LE slow
     ;;
