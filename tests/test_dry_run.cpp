@@ -82,3 +82,45 @@ TEST_CASE("dry run summary: GPU-hours, overloads, peaks, MAPE") {
   bad.start_num_p = 0;
   CHECK_THROWS_WITH(dry_run(planner, {1}, {1}, {1}, bad), "'start_num_p' must be >= 1, got 0");
 }
+
+TEST_CASE("forecasts computed up front on several threads give exactly the sequential dry run") {
+  // ARIMA and Prophet forecasts depend only on the intervals before them: any thread count must
+  // reproduce the one-thread run bit for bit (the Mooncake golden load, 60 intervals, varied).
+  const auto g = test::load_json(test::data_path("golden/dryrun/mooncake_conv_constant.json"));
+  const auto& e = g["expected"];
+  const auto rr = e["rr"].get<std::vector<double>>(), isl = e["isl"].get<std::vector<double>>(),
+             osl = e["osl"].get<std::vector<double>>();
+  const Profile prof = Profile::load(test::profile_path("H200_TP1P_TP1D"));
+  for (const char* predictor : {"arima", "prophet"}) {
+    INFO(predictor);
+    PlannerConfig c;
+    c.ttft_ms = 200;
+    c.itl_ms = 10;
+    c.load_predictor = predictor;
+    c.no_correction = true;
+    c.max_gpu_budget = 6;
+    std::vector<DryRunResult> runs;
+    for (unsigned threads : {1u, 2u, 3u}) {
+      Planner planner(c, ProfilePerfModel(prof));
+      planner.warm_up({5, 9, 7}, {1000, 1200, 900}, {100, 150, 120});  // copies carry the warm-up too
+      DryRunOptions o;
+      o.forecast_threads = threads;
+      runs.push_back(dry_run(planner, rr, isl, osl, o));
+      // the planner's own predictors observed every interval in either mode
+      CHECK(planner.num_req_predictor().size() == std::min<std::size_t>(50, rr.size() + 3));
+    }
+    REQUIRE(runs[0].series.est_rr.size() == rr.size());
+    for (std::size_t k = 1; k < runs.size(); ++k) {
+      CHECK(runs[k].series.est_rr == runs[0].series.est_rr);
+      CHECK(runs[k].series.est_isl == runs[0].series.est_isl);
+      CHECK(runs[k].series.est_osl == runs[0].series.est_osl);
+      CHECK(runs[k].series.num_p == runs[0].series.num_p);
+      CHECK(runs[k].series.num_d == runs[0].series.num_d);
+    }
+    // the forecasts are not trivial: many differ from the constant predictor's (the last value);
+    // ARIMA keeps a random walk on some windows (12 of 30 move)
+    std::size_t moved = 0;
+    for (std::size_t i = 2; i < rr.size(); ++i) moved += runs[0].series.est_rr[i] != rr[i - 1];
+    CHECK(moved > rr.size() / 3);
+  }
+}

@@ -85,18 +85,28 @@ public:
   /// load, compute replicas, apply the budget; then the optional policies (patience, change cap,
   /// safety check), and the budget once more so that it is never exceeded.
   Decision plan(WorkerCounts current = {}) {
+    num_req_.predict_next();
+    isl_.predict_next();
+    osl_.predict_next();
+    return plan(current, LoadForecast{num_req_.last_forecast(), isl_.last_forecast(), osl_.last_forecast()});
+  }
+
+  /// plan() with the load forecast supplied by the caller; the planner's predictors are not asked.
+  /// Forecasts depend only on what was observed, so a caller that knows the observations ahead
+  /// (a dry run) can compute them elsewhere, e.g. in parallel, from copies of this planner.
+  Decision plan(WorkerCounts current, const LoadForecast& forecast) {
     Decision d;
     current.prefill = std::max<long long>(current.prefill, 0);
     current.decode = std::max<long long>(current.decode, 0);
     if (!config_.no_correction) update_correction_factors(current, d.notes);
     pending_.reset();
 
-    d.predicted_num_req = num_req_.predict_next();
-    d.predicted_isl = isl_.predict_next();
-    d.predicted_osl = osl_.predict_next();
-    note_forecast(d.notes, "num_req", num_req_);
-    note_forecast(d.notes, "isl", isl_);
-    note_forecast(d.notes, "osl", osl_);
+    d.predicted_num_req = forecast.num_req.value;
+    d.predicted_isl = forecast.isl.value;
+    d.predicted_osl = forecast.osl.value;
+    note_forecast(d.notes, "num_req", forecast.num_req);
+    note_forecast(d.notes, "isl", forecast.isl);
+    note_forecast(d.notes, "osl", forecast.osl);
     d.notes.push_back("Predicted load: num_req=" + fmt2(d.predicted_num_req) + ", isl=" + fmt2(d.predicted_isl) +
                       ", osl=" + fmt2(d.predicted_osl));
 
@@ -219,8 +229,7 @@ private:
     notes.push_back("Correction factors: TTFT: " + fmt3(p_factor_) + ", ITL: " + fmt3(d_factor_));
   }
 
-  static void note_forecast(std::vector<std::string>& notes, const char* what, const LoadPredictor& p) {
-    const Forecast& f = p.last_forecast();
+  static void note_forecast(std::vector<std::string>& notes, const char* what, const Forecast& f) {
     if (f.fell_back) notes.push_back(std::string(what) + " forecast fell back to the last value: " + f.reason);
     if (f.clamped) notes.push_back(std::string(what) + " forecast was negative; clamped at 0");
   }

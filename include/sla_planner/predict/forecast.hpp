@@ -39,4 +39,11 @@ struct Forecast {
   }
 };
 
+/// The three one-step forecasts a planning decision sizes the fleet from.
+struct LoadForecast {
+  Forecast num_req;  ///< requests in the next interval
+  Forecast isl;      ///< mean input length
+  Forecast osl;      ///< mean output length
+};
+
 }  // namespace sla_planner

@@ -11,9 +11,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sla_planner/planner/basic_planner.hpp"
@@ -57,6 +59,10 @@ struct DryRunOptions {
   long long start_num_d = 1;  ///< decode engines in the first interval (>= 1)
   /// Called after each interval with (done, total); for progress display. May be empty.
   std::function<void(std::size_t, std::size_t)> progress;
+  /// Threads computing the forecasts of the ARIMA and Prophet predictors, whose fits dominate a
+  /// dry run: 0 = one per hardware thread (at most 4), 1 = none. Every forecast depends only on
+  /// the intervals before it, so the result is the same for any count.
+  unsigned forecast_threads = 0;
 
   /// \throws std::invalid_argument naming the field
   void validate() const {
@@ -78,6 +84,43 @@ inline double one_step_mape(const std::vector<double>& actual, const std::vector
   }
   return n ? 100.0 * sum / static_cast<double>(n) : 0.0;
 }
+
+namespace detail {
+
+/// The forecasts a dry run's planner makes before intervals 1..n-1 (index 0 is empty), computed
+/// by `threads` copies of the planner that observe the same intervals; copy t forecasts the
+/// intervals i with i % threads == t. Exact: a forecast is a function of what was observed.
+template <class Perf, class Observe>
+std::vector<LoadForecast> dry_run_forecasts(const BasicPlanner<Perf>& planner, std::size_t n, unsigned threads,
+                                            const Observe& observe) {
+  std::vector<LoadForecast> out(n);
+  std::vector<std::exception_ptr> errors(threads);
+  auto work = [&](unsigned t) {
+    try {
+      BasicPlanner<Perf> local = planner;
+      for (std::size_t i = 1; i < n; ++i) {
+        observe(local, i - 1);
+        if (i % threads != t) continue;
+        LoadPredictor r = local.num_req_predictor(), in = local.isl_predictor(), o = local.osl_predictor();
+        r.predict_next();
+        in.predict_next();
+        o.predict_next();
+        out[i] = LoadForecast{r.last_forecast(), in.last_forecast(), o.last_forecast()};
+      }
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  return out;
+}
+
+}  // namespace detail
 
 /// Replays per-interval load (request count, mean ISL, mean OSL per adjustment interval) through
 /// a planner with correction factors off, exactly as the reference dry run:
@@ -116,13 +159,14 @@ DryRunResult dry_run(BasicPlanner<Perf>& planner, const std::vector<double>& num
     s.safe_p_thpt.push_back(safe_prefill(s.num_p.back(), isl[i]));
     s.safe_d_thpt.push_back(safe_decode(s.num_d.back(), isl[i], osl[i]));
   };
-  auto observe = [&](std::size_t i) {
+  auto observe_in = [&](BasicPlanner<Perf>& p, std::size_t i) {
     Metrics m;
     m.num_req = num_req[i];
     m.isl = isl[i];
     m.osl = osl[i];
-    planner.observe(m);
+    p.observe(m);
   };
+  auto observe = [&](std::size_t i) { observe_in(planner, i); };
 
   if (n == 0) return res;
   for (auto* v : {&s.time, &s.rr, &s.est_rr, &s.isl, &s.est_isl, &s.osl, &s.est_osl, &s.p_thpt, &s.safe_p_thpt,
@@ -130,6 +174,14 @@ DryRunResult dry_run(BasicPlanner<Perf>& planner, const std::vector<double>& num
     v->reserve(n);
   s.num_p.reserve(n);
   s.num_d.reserve(n);
+
+  // ARIMA and Prophet fit a model per forecast: compute those forecasts up front, in parallel.
+  unsigned threads = options.forecast_threads;
+  if (threads == 0) threads = std::min(4u, std::max(1u, std::thread::hardware_concurrency()));
+  const bool costly = c.load_predictor == "arima" || c.load_predictor == "prophet";
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, n > 1 ? n - 1 : 1));
+  std::vector<LoadForecast> ahead;
+  if (costly && threads > 1) ahead = detail::dry_run_forecasts(planner, n, threads, observe_in);
 
   s.time.push_back(0.0);
   s.est_rr.push_back(num_req[0]);
@@ -143,7 +195,8 @@ DryRunResult dry_run(BasicPlanner<Perf>& planner, const std::vector<double>& num
 
   for (std::size_t i = 1; i < n; ++i) {
     s.time.push_back(static_cast<double>(i) * interval);
-    const Decision d = planner.plan({s.num_p.back(), s.num_d.back()});
+    const WorkerCounts current{s.num_p.back(), s.num_d.back()};
+    const Decision d = ahead.empty() ? planner.plan(current) : planner.plan(current, ahead[i]);
     s.est_rr.push_back(d.predicted_num_req);
     s.est_isl.push_back(d.predicted_isl);
     s.est_osl.push_back(d.predicted_osl);
