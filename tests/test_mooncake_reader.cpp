@@ -259,6 +259,111 @@ TEST_CASE("every bad line stops the read with file:line: what is wrong") {
         "FILE:3: invalid JSON (malformed object or array)");
 }
 
+TEST_CASE("find_hash_ids_tail: only a trailing hash_ids member of digits, commas and blanks") {
+  auto cut_of = [](const std::string& l) -> std::string {
+    std::string buf = l + std::string(64, '\0');
+    const char *cut = nullptr, *resume = nullptr;
+    if (!sla_planner::detail::find_hash_ids_tail(buf.data(), buf.data() + l.size(), cut, resume)) return "(kept)";
+    const char* s = buf.data();
+    return std::string(s, cut) + std::string(resume, s + l.size());
+  };
+  CHECK(cut_of("{\"timestamp\": 1, \"input_length\": 2, \"output_length\": 3, \"hash_ids\": [46, 47, 48]}") ==
+        "{\"timestamp\": 1, \"input_length\": 2, \"output_length\": 3}");
+  CHECK(cut_of("{\"a\":1,\"hash_ids\":[]}\r") == "{\"a\":1}\r");
+  CHECK(cut_of("{\"a\": 1 ,\t\"hash_ids\" :\t[ 1 ,2 ]\t} \r") == "{\"a\": 1 \t} \r");
+  // what simdjson skips unchecked is removed just the same
+  CHECK(cut_of("{\"a\": 1, \"hash_ids\": [1 2,,03]}") == "{\"a\": 1}");
+  // an array longer than one SSE2 step, and a line shorter than one
+  const std::string ids = "[1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 11000]";
+  CHECK(cut_of("{\"a\": 1, \"hash_ids\": " + ids + "}") == "{\"a\": 1}");
+  CHECK(cut_of(",\"hash_ids\":[]}") == "}");
+  for (const char* kept : {"{\"a\": 1, \"hash_ids\": [1, -2]}", "{\"a\": 1, \"hash_ids\": [1.5]}",
+                           "{\"a\": 1, \"hash_ids\": [[1]]}", "{\"a\": 1, \"hash_ids\": [1]]}", "{\"a\": 1, \"hash_ids\": [\"1\"]}",
+                           "{\"hash_ids\": [1]}", "{\"a\": 1 \"hash_ids\": [1]}", "{\"a\": 1, \"hash_id\": [1]}",
+                           "{\"a\": 1, \"hash_ids\": [1]}}", "{\"a\": 1, \"hash_ids\": [1]} x", "{\"a\": 1, \"hash_ids\": 1}",
+                           "{\"a\": 1, hash_ids\": [1]}", "{\"a\": 1, \"hash_ids\"x: [1]}", "\"hash_ids\": [1]}", "]}", "}", ""})
+    CHECK(cut_of(kept) == "(kept)");
+}
+
+TEST_CASE("dropping hash_ids before parsing changes nothing that is read or reported") {
+  // Lines around the removed member's edges; each alone after a good line (so the block is
+  // compacted) must read, or fail with the message, exactly as the per-line parser says.
+  const std::string f3 = "\"timestamp\": 1, \"input_length\": 2, \"output_length\": 3";
+  const std::vector<std::string> cases = {
+      "{" + f3 + ", \"hash_ids\": [1, 2, 3]}",
+      "{" + f3 + " ,\t\"hash_ids\" :\t[ 1 ,2 ]\t}\t\r",
+      "{" + f3 + ", \"hash_ids\": [1 2]}",
+      "{" + f3 + ", \"hash_ids\": [1, -2]}",
+      "{\"hash_ids\": [1], " + f3 + "}",
+      "{" + f3 + ", \"x\": {\"hash_ids\": [1]}}",
+      "{, \"hash_ids\": [1]}",
+      "{ , \"hash_ids\": []}",
+      "{\"hash_ids\": [1]}",
+      "{" + f3 + ",, \"hash_ids\": [1]}",
+      "{" + f3 + " \"hash_ids\": [1]}",
+      "{" + f3 + ", \"k\": \"a, \\\"hash_ids\\\": [1]}",
+      "{" + f3 + ", \"k\": \"x, \"hash_ids\": [1]}",
+      "{" + f3 + ", \"k\": [1, \"hash_ids\": [1]}",
+      "[{" + f3 + ", \"hash_ids\": [1]}",
+      "{" + f3 + ", \"hash_ids\": [1]}}",
+      "{" + f3 + ", \"hash_ids\": [1]]}",
+      "{" + f3 + ", \"hash_ids\": [1]} {\"a\": 1, \"hash_ids\": [2]}",
+      "{\"timestamp\": 1, \"timestamp\": 2, \"input_length\": 2, \"output_length\": 3, \"hash_ids\": [1]}",
+      "{\"timestamp\": -1, \"input_length\": 2, \"output_length\": 3, \"hash_ids\": [1]}",
+      "{\"timestamp\": 1, \"input_length\": 2, \"hash_ids\": [1]}",
+      "{" + f3 + ", \"note\": \"\xff\", \"hash_ids\": [1]}",
+      "{" + f3 + ",\n\"hash_ids\": [1]}",
+      "{" + f3 + ", \"hash_ids\": [1,\n2]}",
+  };
+  MooncakeLineParser lp;
+  std::string all = line(0, 1, 1);
+  for (const auto& c : cases) {
+    INFO(c);
+    // the reference: each physical line by itself
+    std::string want;
+    std::size_t ln = 1;
+    for (std::size_t a = 0, b; a <= c.size(); a = b + 1, ++ln) {
+      b = c.find('\n', a);
+      if (b == std::string::npos) b = c.size();
+      TraceRecord r;
+      std::string why;
+      if (lp.parse(std::string_view(c).substr(a, b - a), r, why) == MooncakeLineParser::Result::invalid) {
+        want = "FILE:" + std::to_string(ln + 1) + ": " + why;
+        break;
+      }
+    }
+    CHECK(error_of(line(0, 1, 1) + c + "\n" + line(2, 1, 1)) == want);
+    all += c + "\n" + line(2, 1, 1);
+  }
+  // all together, skipping bad lines, in small and large windows, one and two threads
+  std::vector<TraceRecord> expect;
+  std::uint64_t bad = 0, n = 0;
+  for (std::size_t a = 0, b; a < all.size(); a = b + 1) {
+    b = all.find('\n', a);
+    ++n;
+    TraceRecord r;
+    std::string why;
+    const auto res = lp.parse(std::string_view(all).substr(a, b - a), r, why);
+    if (res == MooncakeLineParser::Result::record) r.line = n, expect.push_back(r);
+    else if (res == MooncakeLineParser::Result::invalid) ++bad;
+  }
+  REQUIRE(bad >= 15);
+  TempFile f;
+  f.write(all);
+  for (unsigned threads : {1u, 2u}) {
+    for (std::size_t window : {std::size_t(4096), std::size_t(1) << 20}) {
+      MooncakeReadOptions o;
+      o.skip_invalid = true;
+      o.threads = threads;
+      o.window_bytes = window;
+      MooncakeReadStats st;
+      CHECK(same(read_all(f.path(), o, &st), expect));
+      CHECK(st.invalid == bad);
+      CHECK(st.lines == n);
+    }
+  }
+}
+
 TEST_CASE("skip_invalid counts bad lines, keeps the first message and reads the rest") {
   const std::string text = line(0, 1, 1) + "{\"timestamp\": 1}\n" + line(2, 2, 2) + "garbage\n" + line(4, 4, 4) +
                            "{\"timestamp\": 5, \"input_length\": -1, \"output_length\": 1}";

@@ -8,7 +8,9 @@
 // Parsing uses simdjson On-Demand document streams; see detail/mooncake_region.hpp. As everywhere
 // with On-Demand, values of ignored keys are only checked for balanced brackets, well-formed
 // strings and valid UTF-8 ("hash_ids": [1 2] is not rejected); the three fields are fully checked.
-// Memory is bounded by (threads + 1) x (window + simdjson parser) whatever the trace length.
+// Lines are parsed without their "hash_ids" member (detail/hash_ids_tail.hpp), which changes nothing
+// that is read. Memory is bounded by (threads + 2) windows plus, per thread, a window-sized copy and a
+// simdjson parser, whatever the trace length.
 #pragma once
 
 #include <algorithm>
@@ -98,13 +100,11 @@ MooncakeReadStats read_mooncake_batches(const std::string& path, OnBatch&& on_ba
   std::string first_why;
   const bool skip = options.skip_invalid;
 
-  auto finish = [&](Slot& s) {
-    if (s.worker) s.worker->wait();
-    s.busy = false;
-    if (s.block.too_long())
+  // Delivers one parsed block (blocks are consumed in file order).
+  auto consume = [&](detail::LineBlock& block, detail::RegionResult& r) {
+    if (block.too_long())
       throw DataError(path + ":" + std::to_string(stats.lines + 1) + ": line longer than " +
                       std::to_string(options.max_line_bytes) + " bytes");
-    detail::RegionResult& r = s.result;
     for (auto& rec : r.records) rec.line += stats.lines;
     if (!r.records.empty()) on_batch(static_cast<const TraceRecord*>(r.records.data()), r.records.size());
     stats.records += r.records.size();
@@ -118,34 +118,50 @@ MooncakeReadStats read_mooncake_batches(const std::string& path, OnBatch&& on_ba
       if (!skip) throw DataError(stats.first_error);
     }
     stats.lines += r.lines;
-    stats.bytes += s.block.size();
-    const std::uint64_t done = s.block.input_done();
-    s.block.release();
+    stats.bytes += block.size();
+    const std::uint64_t done = block.input_done();
+    block.release();
     if (options.on_progress) options.on_progress(done, source.input_size());
   };
 
-  std::size_t k = 0;
-  for (;;) {
-    Slot& s = *slots[k];
-    if (s.busy) finish(s);
-    if (!source.next(s.block)) break;
-    if (s.block.too_long()) {
-      s.busy = true;
-      if (!s.worker) finish(s);
-    } else if (s.worker) {
-      Slot* sp = &s;
-      s.busy = true;
-      s.worker->submit([sp, skip] { sp->parser.parse(sp->block.data(), sp->block.size(), skip, sp->result); });
-    } else {
-      s.parser.parse(s.block.data(), s.block.size(), skip, s.result);
-      s.busy = true;
-      finish(s);
+  if (nthreads == 1) {
+    Slot& s = *slots[0];
+    while (source.next(s.block)) {
+      if (s.block.too_long()) s.result.clear();
+      else s.parser.parse(s.block.data(), s.block.size(), skip, s.result);
+      consume(s.block, s.result);
     }
-    k = (k + 1) % slots.size();
-  }
-  for (std::size_t i = 1; i < slots.size(); ++i) {  // the rest, oldest first
-    Slot& s = *slots[(k + i) % slots.size()];
-    if (s.busy) finish(s);
+  } else {
+    // Round robin over the workers. The next block is mapped (or read) while they parse, so a
+    // finished worker gets new work at once; its results are delivered after that.
+    detail::LineBlock ahead, done_block;
+    detail::RegionResult done_result;
+    bool have = source.next(ahead);
+    for (std::size_t k = 0, idle = 0; idle < slots.size(); k = (k + 1) % slots.size()) {
+      Slot& s = *slots[k];
+      const bool had = s.busy;
+      if (had) {
+        s.worker->wait();
+        s.busy = false;
+        s.block.swap(done_block);
+        std::swap(s.result, done_result);
+      }
+      if (have) {
+        s.block.swap(ahead);
+        s.busy = true;
+        if (s.block.too_long()) {
+          s.result.clear();  // nothing to parse; consume() reports it in turn
+        } else {
+          Slot* sp = &s;
+          s.worker->submit([sp, skip] { sp->parser.parse(sp->block.data(), sp->block.size(), skip, sp->result); });
+        }
+        have = source.next(ahead);
+        idle = 0;
+      } else {
+        ++idle;
+      }
+      if (had) consume(done_block, done_result);
+    }
   }
   if (stats.records == 0) {
     if (stats.invalid)

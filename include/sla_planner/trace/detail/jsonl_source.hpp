@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <simdjson.h>
@@ -42,6 +43,16 @@ public:
   /// Input bytes consumed once this block is done (compressed bytes for gzip), for progress.
   std::uint64_t input_done() const noexcept { return input_done_; }
 
+  /// Exchanges contents (mapping, buffer, state) with `o`.
+  void swap(LineBlock& o) noexcept {
+    std::swap(data_, o.data_);
+    std::swap(size_, o.size_);
+    std::swap(too_long_, o.too_long_);
+    std::swap(input_done_, o.input_done_);
+    std::swap(map_, o.map_);
+    std::swap(map_len_, o.map_len_);
+    buf_.swap(o.buf_);
+  }
   /// Unmaps the window (buffers are kept for reuse).
   void release() noexcept {
     if (map_) ::munmap(map_, map_len_);

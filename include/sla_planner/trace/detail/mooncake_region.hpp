@@ -6,8 +6,11 @@
 // sits alone on its own line. Anything unusual (a parse error, two values on a line, a value that
 // runs over its line end) sends the affected lines to the per-line parser, which is the reference
 // for what is accepted and for every error message; the fast path then resumes after them.
+// Lines ending in a "hash_ids" member are first copied without it (detail/hash_ids_tail.hpp);
+// lines that fail are re-read from their original text.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -15,6 +18,7 @@
 
 #include <simdjson.h>
 
+#include "sla_planner/trace/detail/hash_ids_tail.hpp"
 #include "sla_planner/trace/detail/mooncake_fields.hpp"
 #include "sla_planner/trace/mooncake_line_parser.hpp"
 #include "sla_planner/trace/trace_record.hpp"
@@ -58,13 +62,17 @@ public:
     out.records.reserve(len / 51 + 1);
     const char* const end = data + len;
     Cursor c{data, 1};
-    while (c.pos < end && !out.stopped) {
-      Stop stop;
-      if (fast(c, end, out, stop)) {
-        c = stop.resume;
-        break;
+    if (compact(data, len)) {
+      c = parse_compacted(data, len, skip_invalid, out);
+    } else {
+      while (c.pos < end && !out.stopped) {
+        Stop stop;
+        if (fast(c, end, out, stop)) {
+          c = stop.resume;
+          break;
+        }
+        c = slow(stop.from, stop.to, end, skip_invalid, out);
       }
-      c = slow(stop.from, stop.to, end, skip_invalid, out);
     }
     out.lines = len > 0 && end[-1] != '\n' ? c.line : c.line - 1;  // c.line is the line at `end`
   }
@@ -88,7 +96,10 @@ private:
 
   /// Document-stream pass from `c` to `end`. Returns true when it got there cleanly (stop.resume
   /// holds the final cursor); false with stop.from/to naming the lines the per-line parser must read.
-  bool fast(Cursor c, const char* end, RegionResult& out, Stop& stop) {
+  /// `starts`: when not null, where each line starts relative to `base` (compacted text; saves
+  /// looking for line ends again).
+  bool fast(Cursor c, const char* end, RegionResult& out, Stop& stop, const std::size_t* starts = nullptr,
+            const char* base = nullptr) {
     namespace od = simdjson::ondemand;
     od::document_stream stream;
     if (stream_parser_.iterate_many(reinterpret_cast<const std::uint8_t*>(c.pos), static_cast<std::size_t>(end - c.pos), batch_)
@@ -139,8 +150,13 @@ private:
       rec = next;
       pending = true;
       pend = Cursor{line_start, line};
-      const void* nl = std::memchr(d, '\n', static_cast<std::size_t>(end - d));
-      pend_end = nl ? static_cast<const char*>(nl) : end;
+      if (starts) {  // the next line's start minus one is this line's '\n', if it has one
+        pend_end = base + starts[line] - 1;
+        if (pend_end >= end || *pend_end != '\n') pend_end = end;
+      } else {
+        const void* nl = std::memchr(d, '\n', static_cast<std::size_t>(end - d));
+        pend_end = nl ? static_cast<const char*>(nl) : end;
+      }
       scan = pend_end;
     }
     // Bytes the stream did not return (an incomplete value, possibly on the pending document's own
@@ -152,6 +168,66 @@ private:
     if (pending) out.records.push_back(rec);
     stop.resume = Cursor{end, line};
     return true;
+  }
+
+  /// Copies data[0, len) into cbuf_ with the "hash_ids" member of each line removed, noting where
+  /// every line starts in both. Returns false (nothing copied) when the first line has no such
+  /// member: traces without hash_ids are parsed in place.
+  bool compact(const char* data, std::size_t len) {
+    const char* const end = data + len;
+    const void* nl0 = std::memchr(data, '\n', len);
+    const char *cut, *resume;
+    if (!find_hash_ids_tail(data, nl0 ? static_cast<const char*>(nl0) : end, cut, resume)) return false;
+    if (cbuf_.size() < len + simdjson::SIMDJSON_PADDING) cbuf_.resize(len + simdjson::SIMDJSON_PADDING);
+    orig_start_.clear();
+    comp_start_.clear();
+    char* const base = cbuf_.data();
+    char* w = base;
+    for (const char* p = data; p < end;) {
+      orig_start_.push_back(static_cast<std::size_t>(p - data));
+      comp_start_.push_back(static_cast<std::size_t>(w - base));
+      const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+      const char* next = nl ? static_cast<const char*>(nl) + 1 : end;
+      if (find_hash_ids_tail(p, nl ? static_cast<const char*>(nl) : end, cut, resume)) {
+        std::memcpy(w, p, static_cast<std::size_t>(cut - p));
+        w += cut - p;
+        std::memcpy(w, resume, static_cast<std::size_t>(next - resume));
+        w += next - resume;
+      } else {
+        std::memcpy(w, p, static_cast<std::size_t>(next - p));
+        w += next - p;
+      }
+      p = next;
+    }
+    comp_len_ = static_cast<std::size_t>(w - base);
+    orig_start_.push_back(len);  // one past the last line
+    comp_start_.push_back(comp_len_);
+    std::memset(w, 0, simdjson::SIMDJSON_PADDING);
+    return true;
+  }
+
+  /// The document-stream pass over cbuf_; lines it cannot take are read by the per-line parser
+  /// from the original text. Returns the cursor at the end (its line as in parse()).
+  Cursor parse_compacted(const char* data, std::size_t len, bool skip_invalid, RegionResult& out) {
+    const char* const cb = cbuf_.data();
+    const char* const cend = cb + comp_len_;
+    const char* const end = data + len;
+    Cursor c{cb, 1};
+    while (c.pos < cend && !out.stopped) {
+      Stop stop;
+      if (fast(c, cend, out, stop, comp_start_.data(), cb)) return stop.resume;
+      // stop.from and stop.to are line starts (or the end) of the compacted text: same lines in the original
+      const Cursor from{data + orig_start_[stop.from.line - 1], stop.from.line};
+      const char* to = end;
+      if (stop.to < cend) {
+        const auto it = std::lower_bound(comp_start_.begin(), comp_start_.end(), static_cast<std::size_t>(stop.to - cb));
+        to = data + orig_start_[static_cast<std::size_t>(it - comp_start_.begin())];
+      }
+      const Cursor oc = slow(from, to, end, skip_invalid, out);
+      if (out.stopped || oc.pos >= end) return Cursor{cend, oc.line};
+      c = Cursor{cb + comp_start_[oc.line - 1], oc.line};
+    }
+    return c;
   }
 
   /// Per-line parsing of the lines in [from.pos, to). Returns the cursor at `to`.
@@ -185,6 +261,9 @@ private:
   simdjson::ondemand::parser stream_parser_;
   MooncakeLineParser line_parser_;
   std::string why_;
+  std::vector<char> cbuf_;                                ///< the block without hash_ids, padded
+  std::size_t comp_len_ = 0;                              ///< bytes used in cbuf_
+  std::vector<std::size_t> orig_start_, comp_start_;      ///< line i + 1 starts here in each
 };
 
 }  // namespace sla_planner::detail
