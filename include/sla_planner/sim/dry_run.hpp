@@ -9,6 +9,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <exception>
@@ -87,36 +88,53 @@ inline double one_step_mape(const std::vector<double>& actual, const std::vector
 
 namespace detail {
 
-/// The forecasts a dry run's planner makes before intervals 1..n-1 (index 0 is empty), computed
-/// by `threads` copies of the planner that observe the same intervals; copy t forecasts the
-/// intervals i with i % threads == t. Exact: a forecast is a function of what was observed.
+/// The forecasts a dry run's planner makes before intervals 1..n-1 (index 0 is empty). The calling
+/// thread observes the intervals in order on a copy of the planner and keeps a copy of its three
+/// predictors before each one (a window of values each); `threads` threads then forecast from
+/// those copies, costliest first (the latest intervals, with the longest windows), so that no
+/// core idles at the end. In chunks, to bound memory. Exact: a forecast is a function of what was
+/// observed, whoever makes it.
 template <class Perf, class Observe>
 std::vector<LoadForecast> dry_run_forecasts(const BasicPlanner<Perf>& planner, std::size_t n, unsigned threads,
                                             const Observe& observe) {
-  std::vector<LoadForecast> out(n);
-  std::vector<std::exception_ptr> errors(threads);
-  auto work = [&](unsigned t) {
-    try {
-      BasicPlanner<Perf> local = planner;
-      for (std::size_t i = 1; i < n; ++i) {
-        observe(local, i - 1);
-        if (i % threads != t) continue;
-        LoadPredictor r = local.num_req_predictor(), in = local.isl_predictor(), o = local.osl_predictor();
-        r.predict_next();
-        in.predict_next();
-        o.predict_next();
-        out[i] = LoadForecast{r.last_forecast(), in.last_forecast(), o.last_forecast()};
-      }
-    } catch (...) {
-      errors[t] = std::current_exception();
-    }
+  constexpr std::size_t kChunk = 512;
+  struct Snapshot {
+    LoadPredictor r, in, o;
   };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  std::vector<LoadForecast> out(n);
+  std::vector<Snapshot> snap;
+  snap.reserve(std::min(n, kChunk));
+  BasicPlanner<Perf> seq = planner;
+  for (std::size_t lo = 1; lo < n; lo += kChunk) {
+    const std::size_t hi = std::min(n, lo + kChunk);
+    snap.clear();
+    for (std::size_t i = lo; i < hi; ++i) {
+      observe(seq, i - 1);
+      snap.push_back(Snapshot{seq.num_req_predictor(), seq.isl_predictor(), seq.osl_predictor()});
+    }
+    std::vector<std::exception_ptr> errors(threads);
+    std::atomic<std::size_t> taken{0};
+    auto work = [&](unsigned t) {
+      try {
+        for (std::size_t k; (k = taken.fetch_add(1, std::memory_order_relaxed)) < hi - lo;) {
+          Snapshot& sn = snap[hi - lo - 1 - k];  // latest first
+          sn.r.predict_next();
+          sn.in.predict_next();
+          sn.o.predict_next();
+          out[hi - 1 - k] = LoadForecast{sn.r.last_forecast(), sn.in.last_forecast(), sn.o.last_forecast()};
+        }
+      } catch (...) {
+        errors[t] = std::current_exception();
+        taken.store(hi - lo);  // the others stop at their next interval
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+    for (auto& e : errors)
+      if (e) std::rethrow_exception(e);
+  }
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -98,7 +99,7 @@ private:
   /// holds the final cursor); false with stop.from/to naming the lines the per-line parser must read.
   /// `starts`: when not null, where each line starts relative to `base` (compacted text; saves
   /// looking for line ends again).
-  bool fast(Cursor c, const char* end, RegionResult& out, Stop& stop, const std::size_t* starts = nullptr,
+  bool fast(Cursor c, const char* end, RegionResult& out, Stop& stop, const std::uint32_t* starts = nullptr,
             const char* base = nullptr) {
     namespace od = simdjson::ondemand;
     od::document_stream stream;
@@ -174,18 +175,25 @@ private:
   /// every line starts in both. Returns false (nothing copied) when the first line has no such
   /// member: traces without hash_ids are parsed in place.
   bool compact(const char* data, std::size_t len) {
+    if (len >= 0xFFFFFFFFu - simdjson::SIMDJSON_PADDING) return false;  // offsets are 32-bit
     const char* const end = data + len;
     const void* nl0 = std::memchr(data, '\n', len);
     const char *cut, *resume;
     if (!find_hash_ids_tail(data, nl0 ? static_cast<const char*>(nl0) : end, cut, resume)) return false;
-    if (cbuf_.size() < len + simdjson::SIMDJSON_PADDING) cbuf_.resize(len + simdjson::SIMDJSON_PADDING);
+    if (cbuf_cap_ < len + simdjson::SIMDJSON_PADDING) {
+      // not value-initialised: only the pages written (about a third) are ever touched
+      cbuf_.reset(new char[len + simdjson::SIMDJSON_PADDING]);
+      cbuf_cap_ = len + simdjson::SIMDJSON_PADDING;
+    }
     orig_start_.clear();
     comp_start_.clear();
-    char* const base = cbuf_.data();
+    orig_start_.reserve(len / 51 + 2);  // as out.records: no reallocation, untouched pages are free
+    comp_start_.reserve(len / 51 + 2);
+    char* const base = cbuf_.get();
     char* w = base;
     for (const char* p = data; p < end;) {
-      orig_start_.push_back(static_cast<std::size_t>(p - data));
-      comp_start_.push_back(static_cast<std::size_t>(w - base));
+      orig_start_.push_back(static_cast<std::uint32_t>(p - data));
+      comp_start_.push_back(static_cast<std::uint32_t>(w - base));
       const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
       const char* next = nl ? static_cast<const char*>(nl) + 1 : end;
       if (find_hash_ids_tail(p, nl ? static_cast<const char*>(nl) : end, cut, resume)) {
@@ -200,8 +208,8 @@ private:
       p = next;
     }
     comp_len_ = static_cast<std::size_t>(w - base);
-    orig_start_.push_back(len);  // one past the last line
-    comp_start_.push_back(comp_len_);
+    orig_start_.push_back(static_cast<std::uint32_t>(len));  // one past the last line
+    comp_start_.push_back(static_cast<std::uint32_t>(comp_len_));
     std::memset(w, 0, simdjson::SIMDJSON_PADDING);
     return true;
   }
@@ -209,7 +217,7 @@ private:
   /// The document-stream pass over cbuf_; lines it cannot take are read by the per-line parser
   /// from the original text. Returns the cursor at the end (its line as in parse()).
   Cursor parse_compacted(const char* data, std::size_t len, bool skip_invalid, RegionResult& out) {
-    const char* const cb = cbuf_.data();
+    const char* const cb = cbuf_.get();
     const char* const cend = cb + comp_len_;
     const char* const end = data + len;
     Cursor c{cb, 1};
@@ -220,7 +228,7 @@ private:
       const Cursor from{data + orig_start_[stop.from.line - 1], stop.from.line};
       const char* to = end;
       if (stop.to < cend) {
-        const auto it = std::lower_bound(comp_start_.begin(), comp_start_.end(), static_cast<std::size_t>(stop.to - cb));
+        const auto it = std::lower_bound(comp_start_.begin(), comp_start_.end(), static_cast<std::uint32_t>(stop.to - cb));
         to = data + orig_start_[static_cast<std::size_t>(it - comp_start_.begin())];
       }
       const Cursor oc = slow(from, to, end, skip_invalid, out);
@@ -261,9 +269,10 @@ private:
   simdjson::ondemand::parser stream_parser_;
   MooncakeLineParser line_parser_;
   std::string why_;
-  std::vector<char> cbuf_;                                ///< the block without hash_ids, padded
-  std::size_t comp_len_ = 0;                              ///< bytes used in cbuf_
-  std::vector<std::size_t> orig_start_, comp_start_;      ///< line i + 1 starts here in each
+  std::unique_ptr<char[]> cbuf_;                      ///< the block without hash_ids, padded
+  std::size_t cbuf_cap_ = 0;                          ///< its size
+  std::size_t comp_len_ = 0;                          ///< bytes used in it
+  std::vector<std::uint32_t> orig_start_, comp_start_;  ///< line i + 1 starts here in each (blocks < 4 GiB)
 };
 
 }  // namespace sla_planner::detail
