@@ -72,6 +72,45 @@ std::string error_in_context(const std::string& bad) {
   return alone;
 }
 
+/// What parsing each line of `text` by itself gives: the records (with line numbers), bad lines, lines.
+struct LineByLine {
+  std::vector<TraceRecord> records;
+  std::uint64_t bad = 0, lines = 0;
+};
+LineByLine line_by_line(const std::string& text) {
+  LineByLine out;
+  MooncakeLineParser p;
+  for (std::size_t a = 0, b; a < text.size(); a = b + 1) {
+    b = text.find('\n', a);
+    ++out.lines;
+    TraceRecord r;
+    std::string why;
+    const auto res = p.parse(std::string_view(text).substr(a, b - a), r, why);
+    if (res == MooncakeLineParser::Result::record) r.line = out.lines, out.records.push_back(r);
+    else if (res == MooncakeLineParser::Result::invalid) ++out.bad;
+  }
+  return out;
+}
+
+/// With skip_invalid, the block reader (document stream, hash_ids removal, fallback) must deliver
+/// exactly `want` from `text`, in small and large windows, on one and two threads.
+void check_reader_matches(const std::string& text, const LineByLine& want) {
+  TempFile f;
+  f.write(text);
+  for (unsigned threads : {1u, 2u}) {
+    for (std::size_t window : {std::size_t(4096), std::size_t(1) << 20}) {
+      MooncakeReadOptions o;
+      o.skip_invalid = true;
+      o.threads = threads;
+      o.window_bytes = window;
+      MooncakeReadStats st;
+      CHECK(same(read_all(f.path(), o, &st), want.records));
+      CHECK(st.invalid == want.bad);
+      CHECK(st.lines == want.lines);
+    }
+  }
+}
+
 }  // namespace
 
 TEST_CASE("reads the shared traces: request counts and sums") {
@@ -335,33 +374,10 @@ TEST_CASE("dropping hash_ids before parsing changes nothing that is read or repo
     CHECK(error_of(line(0, 1, 1) + c + "\n" + line(2, 1, 1)) == want);
     all += c + "\n" + line(2, 1, 1);
   }
-  // all together, skipping bad lines, in small and large windows, one and two threads
-  std::vector<TraceRecord> expect;
-  std::uint64_t bad = 0, n = 0;
-  for (std::size_t a = 0, b; a < all.size(); a = b + 1) {
-    b = all.find('\n', a);
-    ++n;
-    TraceRecord r;
-    std::string why;
-    const auto res = lp.parse(std::string_view(all).substr(a, b - a), r, why);
-    if (res == MooncakeLineParser::Result::record) r.line = n, expect.push_back(r);
-    else if (res == MooncakeLineParser::Result::invalid) ++bad;
-  }
-  REQUIRE(bad >= 15);
-  TempFile f;
-  f.write(all);
-  for (unsigned threads : {1u, 2u}) {
-    for (std::size_t window : {std::size_t(4096), std::size_t(1) << 20}) {
-      MooncakeReadOptions o;
-      o.skip_invalid = true;
-      o.threads = threads;
-      o.window_bytes = window;
-      MooncakeReadStats st;
-      CHECK(same(read_all(f.path(), o, &st), expect));
-      CHECK(st.invalid == bad);
-      CHECK(st.lines == n);
-    }
-  }
+  // all together, skipping bad lines
+  const LineByLine want = line_by_line(all);
+  REQUIRE(want.bad >= 15);
+  check_reader_matches(all, want);
 }
 
 TEST_CASE("skip_invalid counts bad lines, keeps the first message and reads the rest") {
@@ -481,32 +497,7 @@ TEST_CASE("fast path and per-line parser agree on a randomly damaged trace") {
     }
     text += s + "\n";
   }
-  TempFile f;
-  f.write(text);
-  // reference: line by line
-  std::vector<TraceRecord> expect;
-  std::uint64_t bad = 0, n = 0;
-  MooncakeLineParser p;
-  for (std::size_t a = 0, b; a < text.size(); a = b + 1) {
-    b = text.find('\n', a);
-    ++n;
-    TraceRecord r;
-    std::string why;
-    const auto res = p.parse(std::string_view(text).substr(a, b - a), r, why);
-    if (res == MooncakeLineParser::Result::record) r.line = n, expect.push_back(r);
-    else if (res == MooncakeLineParser::Result::invalid) ++bad;
-  }
-  REQUIRE(bad > 300);
-  for (unsigned threads : {1u, 2u}) {
-    for (std::size_t window : {std::size_t(4096), std::size_t(1) << 20}) {
-      MooncakeReadOptions o;
-      o.skip_invalid = true;
-      o.threads = threads;
-      o.window_bytes = window;
-      MooncakeReadStats st;
-      CHECK(same(read_all(f.path(), o, &st), expect));
-      CHECK(st.invalid == bad);
-      CHECK(st.lines == n);
-    }
-  }
+  const LineByLine want = line_by_line(text);
+  REQUIRE(want.bad > 300);
+  check_reader_matches(text, want);
 }
