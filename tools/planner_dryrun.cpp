@@ -129,18 +129,14 @@ int run(int argc, char** argv) {
   dro.start_num_p = r["start-num-p"].as<long long>();
   dro.start_num_d = r["start-num-d"].as<long long>();
   dro.validate();
-  const double time_scale = r["time-scale"].as<double>();
-  if (!(time_scale > 0) || !std::isfinite(time_scale))
-    throw std::invalid_argument("'time_scale' must be > 0, got " + shortest(time_scale));
+  const double time_scale = time_scale_flag(r);
 
   const bool want_plot = !r.count("no-plot");
   const std::string plot_path = r["output-plot"].as<std::string>();
-  if (want_plot && !(plot_path.size() > 4 && (plot_path.compare(plot_path.size() - 4, 4, ".png") == 0 ||
-                                              plot_path.compare(plot_path.size() - 4, 4, ".svg") == 0)))
-    throw UsageError("--output-plot must end in .png or .svg, got '" + plot_path + "'");
+  if (want_plot) check_plot_path(plot_path);
 
   const bool slow_predictor = config.load_predictor == "arima" || config.load_predictor == "prophet";
-  const bool progress_forced = r.count("progress") != 0, progress_off = r.count("no-progress") != 0;
+  const ProgressFlags pf(r);
 
   const Profile profile = load_profile_flag(r);
   Planner planner(config, ProfilePerfModel(profile));
@@ -149,12 +145,8 @@ int run(int argc, char** argv) {
   IntervalSeriesOptions iso;
   iso.interval_s = config.adjustment_interval_s;
   iso.time_scale = time_scale;
-  MooncakeReadOptions mro;
-  mro.skip_invalid = r.count("skip-invalid") != 0;
-  Progress read_bar(progress_forced || (!progress_off && stderr_is_tty()), "reading trace");
-  mro.on_progress = [&](std::uint64_t done, std::uint64_t total) {
-    if (total > (64u << 20) || progress_forced) read_bar.update(static_cast<double>(done), static_cast<double>(total));
-  };
+  Progress read_bar(pf.show(true), "reading trace");
+  const MooncakeReadOptions mro = trace_read_options(r, pf, read_bar);
   MooncakeReadStats stats;
   const IntervalSeries series = IntervalSeries::load(dataset, iso, mro, &stats);
   read_bar.finish();
@@ -169,7 +161,7 @@ int run(int argc, char** argv) {
     planner.warm_up(warm.num_req_double(), warm.isl, warm.osl);
   }
 
-  Progress run_bar(progress_forced || (!progress_off && stderr_is_tty() && slow_predictor && series.size() > 100),
+  Progress run_bar(pf.show(slow_predictor && series.size() > 100),
                    "dry run     ");
   dro.progress = [&](std::size_t done, std::size_t total) { run_bar.update(double(done), double(total)); };
   const DryRunResult res = dry_run(planner, series.num_req_double(), series.isl, series.osl, dro);

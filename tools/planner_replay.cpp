@@ -236,17 +236,13 @@ int run(int argc, char** argv) {
   ro.start_num_p = r["start-num-p"].as<long long>();
   ro.start_num_d = r["start-num-d"].as<long long>();
   ro.validate();
-  const double time_scale = r["time-scale"].as<double>();
-  if (!(time_scale > 0) || !std::isfinite(time_scale))
-    throw std::invalid_argument("'time_scale' must be > 0, got " + shortest(time_scale));
+  const double time_scale = time_scale_flag(r);
   std::string plot_path;
   if (r.count("output-plot")) {
     plot_path = r["output-plot"].as<std::string>();
-    if (!(plot_path.size() > 4 && (plot_path.compare(plot_path.size() - 4, 4, ".png") == 0 ||
-                                   plot_path.compare(plot_path.size() - 4, 4, ".svg") == 0)))
-      throw UsageError("--output-plot must end in .png or .svg, got '" + plot_path + "'");
+    check_plot_path(plot_path);
   }
-  const bool progress_forced = r.count("progress") != 0, progress_off = r.count("no-progress") != 0;
+  const ProgressFlags pf(r);
 
   const Profile profile = load_profile_flag(r);
   if (fixed_from_profile) ro.prefill_fixed_latency_ms = estimate_prefill_fixed_latency_ms(profile);
@@ -255,12 +251,8 @@ int run(int argc, char** argv) {
   std::optional<Planner> planner;  // made before the trace is read, so that a bad predictor fails fast
   if (with_planner) planner.emplace(config, perf);
 
-  MooncakeReadOptions mro;
-  mro.skip_invalid = r.count("skip-invalid") != 0;
-  Progress read_bar(progress_forced || (!progress_off && stderr_is_tty()), "reading trace");
-  mro.on_progress = [&](std::uint64_t done, std::uint64_t total) {
-    if (total > (64u << 20) || progress_forced) read_bar.update(static_cast<double>(done), static_cast<double>(total));
-  };
+  Progress read_bar(pf.show(true), "reading trace");
+  const MooncakeReadOptions mro = trace_read_options(r, pf, read_bar);
   MooncakeReadStats stats;
   const std::vector<ReplayRequest> requests = load_replay_requests(dataset, mro, time_scale, &stats);
   read_bar.finish();
@@ -271,7 +263,7 @@ int run(int argc, char** argv) {
   std::vector<ReplayResult> results;
   const bool long_run = requests.size() > 200000;
   auto replay = [&](const std::string& label, auto&& body) {
-    Progress bar(progress_forced || (!progress_off && stderr_is_tty() && long_run), "replay " + label);
+    Progress bar(pf.show(long_run), "replay " + label);
     ReplayOptions with_bar = ro;
     with_bar.progress = [&](std::size_t done, std::size_t total) { bar.update(double(done), double(total)); };
     const FleetSimulator<> s(sim.service(), with_bar);

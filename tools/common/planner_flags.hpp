@@ -5,7 +5,10 @@
 // --ttft, --itl and --adjustment-interval. Precedence: defaults < --config FILE.json < flags.
 #pragma once
 
+#include <cmath>
+#include <cstdint>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 
 #include <cxxopts.hpp>
@@ -16,6 +19,7 @@
 #include "sla_planner/data_error.hpp"
 #include "sla_planner/planner/planner_config.hpp"
 #include "sla_planner/profile/profile.hpp"
+#include "sla_planner/trace/mooncake_reader.hpp"
 
 namespace sla_tools {
 
@@ -99,6 +103,39 @@ inline sla_planner::Profile load_profile_flag(const cxxopts::ParseResult& r) {
   std::string root = r.count("pre-swept-root") ? r["pre-swept-root"].as<std::string>() : std::string();
   if (root.empty()) root = default_pre_swept_root();
   return sla_planner::Profile::load(dir, root);
+}
+
+/// --time-scale, checked: > 0 and finite.
+inline double time_scale_flag(const cxxopts::ParseResult& r) {
+  const double x = r["time-scale"].as<double>();
+  if (!(x > 0) || !std::isfinite(x)) throw std::invalid_argument("'time_scale' must be > 0, got " + shortest(x));
+  return x;
+}
+
+/// Checks a plot file name: it must end in .png or .svg.
+inline void check_plot_path(const std::string& path) {
+  const auto ends = [&](const char* ext) { return path.size() > 4 && path.compare(path.size() - 4, 4, ext) == 0; };
+  if (!ends(".png") && !ends(".svg")) throw UsageError("--output-plot must end in .png or .svg, got '" + path + "'");
+}
+
+/// --progress / --no-progress: a bar is shown when forced, or when stderr is a terminal and the
+/// caller finds the run long enough.
+struct ProgressFlags {
+  bool forced = false, off = false;
+  explicit ProgressFlags(const cxxopts::ParseResult& r) : forced(r.count("progress") != 0), off(r.count("no-progress") != 0) {}
+  bool show(bool long_run) const { return forced || (!off && long_run && stderr_is_tty()); }
+};
+
+/// Trace-reading options from --skip-invalid, reporting progress to `bar` for inputs over 64 MiB
+/// (or always when --progress is given).
+inline sla_planner::MooncakeReadOptions trace_read_options(const cxxopts::ParseResult& r, const ProgressFlags& pf, Progress& bar) {
+  sla_planner::MooncakeReadOptions mro;
+  mro.skip_invalid = r.count("skip-invalid") != 0;
+  const bool forced = pf.forced;
+  mro.on_progress = [&bar, forced](std::uint64_t done, std::uint64_t total) {
+    if (total > (64u << 20) || forced) bar.update(static_cast<double>(done), static_cast<double>(total));
+  };
+  return mro;
 }
 
 }  // namespace sla_tools
