@@ -114,6 +114,8 @@ public:
     if (fd_ >= 0) ::close(fd_);
   }
 
+  /// Changes the block size (before the first next()).
+  void set_window(std::size_t window) noexcept { window_ = window; }
   /// Input size in bytes (compressed size for gzip; 0 when unknown, e.g. a pipe).
   std::uint64_t input_size() const noexcept { return size_; }
   const std::string& path() const noexcept { return path_; }
