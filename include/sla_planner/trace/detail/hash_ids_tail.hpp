@@ -31,7 +31,7 @@ inline bool hash_ids_ws(char c) noexcept { return c == ' ' || c == '\t' || c == 
 
 /// A byte that may appear between the brackets of a removable hash_ids array.
 inline bool is_list_byte(char c) noexcept {
-  return (c >= '0' && c <= '9') || c == ',' || c == ' ' || c == '\t' || c == '\r';
+  return (c >= '0' && c <= '9') || c == ',' || hash_ids_ws(c);
 }
 
 /// The last byte in [b, q) that is not a digit, comma or ws, or nullptr. The ids run ~100 bytes a
