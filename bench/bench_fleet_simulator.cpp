@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "sla_planner/formats/trace_loaders.hpp"
+#include "sla_planner/formats/profile_loader.hpp"
 #include "sla_planner/planner/planner.hpp"
 #include "sla_planner/sim/fleet_simulator.hpp"
 
@@ -15,7 +17,7 @@ namespace {
 using namespace sla_planner;
 
 const Profile& profile() {
-  static const Profile p = Profile::load(std::string(SLA_PLANNER_PROFILES_DIR) + "/H200_TP1P_TP1D");
+  static const Profile p = load_profile(std::string(SLA_PLANNER_PROFILES_DIR) + "/H200_TP1P_TP1D");
   return p;
 }
 const std::vector<ReplayRequest>& trace(const char* name) {

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "sla_planner/formats/profile_loader.hpp"
 #include "sla_planner/interp/decode_interpolator.hpp"
 #include "sla_planner/interp/perf_estimate.hpp"
 #include "sla_planner/interp/prefill_interpolator.hpp"
@@ -13,13 +14,13 @@ const std::string kProfile = std::string(SLA_PLANNER_PROFILES_DIR) + "/H200_TP1P
 
 /// Reads and validates both npz files of the bundled profile.
 void BM_ProfileLoad(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(sla_planner::Profile::load(kProfile));
+  for (auto _ : state) benchmark::DoNotOptimize(sla_planner::load_profile(kProfile));
 }
 BENCHMARK(BM_ProfileLoad)->Unit(benchmark::kMicrosecond);
 
 /// Qhull triangulation, gradient estimation and the 100 x 100 ITL and throughput grids.
 void BM_DecodeGridBuild(benchmark::State& state) {
-  const auto profile = sla_planner::Profile::load(kProfile);
+  const auto profile = sla_planner::load_profile(kProfile);
   sla_planner::DecodeInterpolatorOptions o;
   o.resolution = static_cast<int>(state.range(0));
   for (auto _ : state) benchmark::DoNotOptimize(sla_planner::DecodeInterpolator(profile.decode, o));
@@ -28,7 +29,7 @@ BENCHMARK(BM_DecodeGridBuild)->Arg(100)->Arg(400)->Unit(benchmark::kMicrosecond)
 
 /// The Clough-Tocher interpolant alone (triangulation + gradients), without the grids.
 void BM_CloughTocherBuild(benchmark::State& state) {
-  const auto d = sla_planner::Profile::load(kProfile).decode;
+  const auto d = sla_planner::load_profile(kProfile).decode;
   const Eigen::Index n = static_cast<Eigen::Index>(d.kv_usage.size());
   sla_planner::CloughTocher2D::Points pts(n, 2);
   Eigen::MatrixXd vals(n, 2);
@@ -45,14 +46,14 @@ BENCHMARK(BM_CloughTocherBuild)->Unit(benchmark::kMicrosecond);
 
 /// The prefill splines.
 void BM_PrefillBuild(benchmark::State& state) {
-  const auto profile = sla_planner::Profile::load(kProfile);
+  const auto profile = sla_planner::load_profile(kProfile);
   for (auto _ : state) benchmark::DoNotOptimize(sla_planner::PrefillInterpolator(profile.prefill));
 }
 BENCHMARK(BM_PrefillBuild)->Unit(benchmark::kMicrosecond);
 
 /// One perf_interpolation query (prefill at the ISL, decode best throughput) on built interpolators.
 void BM_Query(benchmark::State& state) {
-  const auto profile = sla_planner::Profile::load(kProfile);
+  const auto profile = sla_planner::load_profile(kProfile);
   const sla_planner::PrefillInterpolator prefill(profile.prefill);
   sla_planner::DecodeInterpolatorOptions o;
   o.mode = state.range(0) ? sla_planner::DecodeMode::Exact : sla_planner::DecodeMode::Reference;
@@ -71,7 +72,7 @@ void BM_EndToEnd(benchmark::State& state) {
   q.osl = 300;
   q.ttft_ms = 200;
   for (auto _ : state) {
-    const auto profile = sla_planner::Profile::load(kProfile);
+    const auto profile = sla_planner::load_profile(kProfile);
     const sla_planner::PrefillInterpolator prefill(profile.prefill);
     const sla_planner::DecodeInterpolator decode(profile.decode);
     benchmark::DoNotOptimize(sla_planner::estimate_performance(prefill, decode, q));

@@ -12,8 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "sla_planner/formats/trace_loaders.hpp"
 #include "sla_planner/trace/interval_series.hpp"
-#include "sla_planner/trace/mooncake_reader.hpp"
+#include "sla_planner/formats/mooncake_reader.hpp"
 
 namespace {
 
@@ -92,7 +93,7 @@ void BM_IntervalSeries(benchmark::State& state) {
   std::uint64_t bytes = 0;
   for (auto _ : state) {
     sla_planner::MooncakeReadStats st;
-    auto s = sla_planner::IntervalSeries::load(path, o, {}, &st);
+    auto s = sla_planner::load_interval_series(path, o, {}, &st);
     benchmark::DoNotOptimize(s.num_req.data());
     bytes += st.bytes;
   }

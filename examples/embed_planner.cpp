@@ -7,6 +7,7 @@
 #include <string>
 
 #include <sla_planner/planner/planner.hpp>
+#include "sla_planner/formats/profile_loader.hpp"
 
 namespace {
 /// A stand-in for a metrics system: what the fleet would have observed in interval `t`.
@@ -30,7 +31,7 @@ int main(int argc, char** argv) try {
   config.ttft_ms = 200;
   config.itl_ms = 10;
   config.validate();
-  const Profile profile = Profile::load(argc > 1 ? argv[1] : "profiling_results/H200_TP1P_TP1D");
+  const Profile profile = load_profile(argc > 1 ? argv[1] : "profiling_results/H200_TP1P_TP1D");
   Planner planner(config, ProfilePerfModel(profile));
 
   WorkerCounts fleet{1, 1};

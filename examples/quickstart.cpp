@@ -3,10 +3,11 @@
 #include <sla_planner/interp/decode_interpolator.hpp>
 #include <sla_planner/interp/prefill_interpolator.hpp>
 #include <sla_planner/profile/profile.hpp>
+#include <sla_planner/formats/profile_loader.hpp>
 
 int main(int argc, char** argv) try {
   using namespace sla_planner;
-  const Profile profile = Profile::load(argc > 1 ? argv[1] : "profiling_results/H200_TP1P_TP1D");
+  const Profile profile = load_profile(argc > 1 ? argv[1] : "profiling_results/H200_TP1P_TP1D");
   const PrefillInterpolator prefill(profile.prefill);  // not-a-knot cubic splines over ISL
   const DecodeInterpolator decode(profile.decode);     // Clough-Tocher grids, Dynamo's lookups
 

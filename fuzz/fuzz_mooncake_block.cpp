@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sla_planner/trace/detail/mooncake_region.hpp"
+#include "sla_planner/formats/detail/mooncake_region.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

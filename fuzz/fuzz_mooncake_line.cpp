@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "sla_planner/trace/mooncake_line_parser.hpp"
+#include "sla_planner/formats/mooncake_line_parser.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static sla_planner::MooncakeLineParser parser;

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "sla_planner/io/npz_file.hpp"
+#include "sla_planner/formats/npz_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

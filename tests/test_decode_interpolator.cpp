@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "sla_planner/formats/profile_loader.hpp"
 #include "sla_planner/interp/decode_interpolator.hpp"
 #include "sla_planner/profile/profile.hpp"
 #include "test_helpers.hpp"
@@ -37,7 +38,7 @@ TEST_CASE("Decode grids match SciPy griddata(cubic) + nearest fill on every node
   for (const auto& gc : golden_cases()) {
     INFO(gc.golden);
     const auto g = test::load_json(data_path("golden/interp/" + gc.golden));
-    const DecodeInterpolator d(Profile::load(gc.selector, profile_path("pre_swept")).decode);
+    const DecodeInterpolator d(load_profile(gc.selector, profile_path("pre_swept")).decode);
     const int res = g["resolution"].get<int>();
     REQUIRE(res == 100);
     REQUIRE(d.itl_ms_grid().rows() == res);
@@ -72,7 +73,7 @@ TEST_CASE("find_best_throughput_per_gpu matches Dynamo's answers on every golden
   for (const auto& gc : golden_cases()) {
     INFO(gc.golden);
     const auto g = test::load_json(data_path("golden/interp/" + gc.golden));
-    const DecodeInterpolator d(Profile::load(gc.selector, profile_path("pre_swept")).decode);
+    const DecodeInterpolator d(load_profile(gc.selector, profile_path("pre_swept")).decode);
     const auto& queries = g["queries"];
     REQUIRE(queries.size() == 62);
     for (std::size_t k = 0; k < queries.size(); ++k) {
@@ -156,7 +157,7 @@ TEST_CASE("find_best_throughput_per_gpu scans down from the highest kv and falls
 }
 
 TEST_CASE("Exact mode evaluates the interpolant at the query and searches kv_usage continuously") {
-  const DecodeProfile p = Profile::load(profile_path("H200_TP1P_TP1D")).decode;
+  const DecodeProfile p = load_profile(profile_path("H200_TP1P_TP1D")).decode;
   const DecodeInterpolator ref(p);
   DecodeInterpolatorOptions o;
   o.mode = DecodeMode::Exact;

@@ -3,6 +3,7 @@
 // test_planner_dryrun_tool checks that reading the trace gives the same load.
 #include <catch2/catch.hpp>
 
+#include "sla_planner/formats/profile_loader.hpp"
 #include "sla_planner/planner/planner.hpp"
 #include "sla_planner/sim/dry_run.hpp"
 #include "test_helpers.hpp"
@@ -34,7 +35,7 @@ void replay_golden(const std::string& name) {
   c.load_predictor = a["load_predictor"].get<std::string>();
   c.no_correction = true;
   const std::string profile = g["profile"].get<std::string>();  // "profiles/<name>"
-  const Profile prof = Profile::load(test::profile_path(profile.substr(profile.find('/') + 1)));
+  const Profile prof = load_profile(test::profile_path(profile.substr(profile.find('/') + 1)));
   Planner planner(c, ProfilePerfModel(prof));
   const auto& e = g["expected"];
   const DryRunResult r = dry_run(planner, e["rr"].get<std::vector<double>>(), e["isl"].get<std::vector<double>>(),
@@ -66,7 +67,7 @@ TEST_CASE("dry run summary: GPU-hours, overloads, peaks, MAPE") {
   c.itl_ms = 10;
   c.load_predictor = "constant";
   c.no_correction = true;
-  const Profile prof = Profile::load(test::profile_path("H200_TP1P_TP1D"));
+  const Profile prof = load_profile(test::profile_path("H200_TP1P_TP1D"));
   Planner planner(c, ProfilePerfModel(prof));
   const DryRunResult r = dry_run(planner, {100, 200, 0, 400}, {3000, 3000, 3000, 3000}, {300, 300, 300, 300});
   const auto& s = r.series;
@@ -90,7 +91,7 @@ TEST_CASE("forecasts computed up front on several threads give exactly the seque
   const auto& e = g["expected"];
   const auto rr = e["rr"].get<std::vector<double>>(), isl = e["isl"].get<std::vector<double>>(),
              osl = e["osl"].get<std::vector<double>>();
-  const Profile prof = Profile::load(test::profile_path("H200_TP1P_TP1D"));
+  const Profile prof = load_profile(test::profile_path("H200_TP1P_TP1D"));
   for (const char* predictor : {"arima", "prophet"}) {
     INFO(predictor);
     PlannerConfig c;

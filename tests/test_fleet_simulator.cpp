@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "sla_planner/formats/trace_loaders.hpp"
+#include "sla_planner/formats/profile_loader.hpp"
 #include "sla_planner/planner/planner.hpp"
 #include "sla_planner/sim/dry_run.hpp"
 #include "sla_planner/sim/fleet_simulator.hpp"
@@ -40,7 +42,7 @@ StaticFleet fleet(long long p, long long d) {
 }
 
 const Profile& h200() {
-  static const Profile p = Profile::load(test::profile_path("H200_TP1P_TP1D"));
+  static const Profile p = load_profile(test::profile_path("H200_TP1P_TP1D"));
   return p;
 }
 
@@ -357,7 +359,7 @@ TEST_CASE("planner decisions equal the dry run's when the planner sees the same 
   // and mean ISL/OSL, as the dry run does from the trace.
   const PlannerConfig c = seed_config();
   Planner p1(c, ProfilePerfModel(h200())), p2(c, ProfilePerfModel(h200()));
-  const IntervalSeries s = IntervalSeries::load(test::data_path("traces/rr-5-45_i3000o300.jsonl"));
+  const IntervalSeries s = load_interval_series(test::data_path("traces/rr-5-45_i3000o300.jsonl"));
   const DryRunResult dry = dry_run(p1, s.num_req_double(), s.isl, s.osl);
   const FleetSimulator<> sim(ProfileServiceModel(h200()), opts(200, 10));
   const ReplayResult r = sim.run_planner(seed_trace(), p2);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sla_planner/formats/trace_loaders.hpp"
 #include "sla_planner/trace/interval_series.hpp"
 #include "test_helpers.hpp"
 #include "trace_test_util.hpp"
@@ -72,7 +73,7 @@ TEST_CASE("python_floordiv follows Python's float // (not floor of the quotient)
 
 TEST_CASE("rr-5-45 at 60 s gives the golden dry-run request counts") {
   const auto golden = load_json(data_path("golden/dryrun/sin_constant.json"))["expected"];
-  const auto s = IntervalSeries::load(data_path("traces/rr-5-45_i3000o300.jsonl"), every(60));
+  const auto s = load_interval_series(data_path("traces/rr-5-45_i3000o300.jsonl"), every(60));
   REQUIRE(s.size() == golden["rr"].size());
   CHECK(s.first_index == 0);
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -89,7 +90,7 @@ TEST_CASE("rr-5-45 at 60 s gives the golden dry-run request counts") {
 TEST_CASE("the mooncake conversation trace at 120 s gives the golden series, means bit for bit") {
   const auto golden = load_json(data_path("golden/dryrun/mooncake_conv_constant.json"))["expected"];
   sla_planner::MooncakeReadStats st;
-  const auto s = IntervalSeries::load(data_path("traces/mooncake_conversation_trace.jsonl"), every(120), {}, &st);
+  const auto s = load_interval_series(data_path("traces/mooncake_conversation_trace.jsonl"), every(120), {}, &st);
   CHECK(st.records == 12031);
   REQUIRE(s.size() == 30);
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -114,8 +115,8 @@ TEST_CASE("unsorted input gives the same series (also through the file reader an
   for (auto& l : lines) shuffled += l;
   TempFile f(".jsonl.gz");
   f.write_gz(shuffled);
-  const auto a = IntervalSeries::load(data_path("traces/rr-5-45_i3000o300.jsonl"), every(60));
-  const auto b = IntervalSeries::load(f.path(), every(60));
+  const auto a = load_interval_series(data_path("traces/rr-5-45_i3000o300.jsonl"), every(60));
+  const auto b = load_interval_series(f.path(), every(60));
   CHECK(a.num_req == b.num_req);
   CHECK(a.isl == b.isl);
   CHECK(a.first_index == b.first_index);
@@ -155,7 +156,7 @@ TEST_CASE("time_scale divides timestamps before grouping") {
   // the same through a file
   TempFile f;
   f.write(jsonl(rs));
-  CHECK(IntervalSeries::load(f.path(), every(10, 2.0)).num_req == fast.series().num_req);
+  CHECK(load_interval_series(f.path(), every(10, 2.0)).num_req == fast.series().num_req);
 }
 
 TEST_CASE("fractional intervals and timestamps") {
@@ -185,11 +186,11 @@ TEST_CASE("bad options and traces that cannot be grouped") {
   CHECK_THROWS_WITH(big.add(TraceRecord{1, 1, 1, 2}), "t.jsonl:2: token sum of interval 0 overflows 64 bits");
   TempFile f;
   f.write(jsonl({rec(0, 1, 1), rec(1e15, 1, 1)}));
-  CHECK_THROWS_WITH(IntervalSeries::load(f.path(), every(1)),
+  CHECK_THROWS_WITH(load_interval_series(f.path(), every(1)),
                     f.path() + ":2: the trace spans more than 10000000 intervals of 1 s (timestamps far apart?)");
   // reader errors come through unchanged
   f.write("{\"timestamp\": 1}\n");
-  CHECK_THROWS_WITH(IntervalSeries::load(f.path()), f.path() + ":1: missing key 'input_length'");
+  CHECK_THROWS_WITH(load_interval_series(f.path()), f.path() + ":1: missing key 'input_length'");
 }
 
 TEST_CASE("a growing accumulator stays dense and bounded for unsorted input") {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sla_planner/trace/mooncake_reader.hpp"
+#include "sla_planner/formats/mooncake_reader.hpp"
 #include "test_helpers.hpp"
 #include "trace_test_util.hpp"
 

@@ -2,8 +2,9 @@
 // the problem (fixtures made by tests/data/npz/make_fixtures.py with NumPy 1.24).
 #include <catch2/catch.hpp>
 
+#include "sla_planner/formats/profile_loader.hpp"
 #include "sla_planner/interp/decode_interpolator.hpp"
-#include "sla_planner/io/npz_file.hpp"
+#include "sla_planner/formats/npz_file.hpp"
 #include "sla_planner/profile/profile.hpp"
 #include "test_helpers.hpp"
 
@@ -77,15 +78,15 @@ TEST_CASE("npz: bad archives give one line naming the file and the problem") {
 }
 
 TEST_CASE("npz: profile values that are NaN, infinite or of mismatched lengths are named") {
-  auto decode = [](const std::string& name) { Profile::decode_from_npz(NpzFile::load(npz(name)), 0).validate(); };
+  auto decode = [](const std::string& name) { ProfileLoader::decode_from_npz(NpzFile::load(npz(name)), 0).validate(); };
   CHECK_THROWS_WITH(decode("decode_nan.npz"), npz("decode_nan.npz") + ": z_itl[2] is nan (values must be finite)");
   CHECK_THROWS_WITH(decode("decode_inf.npz"), npz("decode_inf.npz") + ": z_thpt_per_gpu[1] is inf (values must be finite)");
   CHECK_THROWS_WITH(decode("decode_mismatched.npz"),
                     npz("decode_mismatched.npz") + ": z_itl has 3 values but x_kv_usage has 4");
-  CHECK_THROWS_WITH(Profile::prefill_from_npz(NpzFile::load(npz("prefill_inf.npz")), 0).validate(),
+  CHECK_THROWS_WITH(ProfileLoader::prefill_from_npz(NpzFile::load(npz("prefill_inf.npz")), 0).validate(),
                     npz("prefill_inf.npz") + ": prefill_ttft[1] is inf (values must be finite)");
   // A deflate-compressed decode profile loads and interpolates.
-  const DecodeProfile d = Profile::decode_from_npz(NpzFile::load(npz("decode_deflate.npz")), 0);
+  const DecodeProfile d = ProfileLoader::decode_from_npz(NpzFile::load(npz("decode_deflate.npz")), 0);
   CHECK(d.max_kv_tokens == 10000);
   CHECK(d.itl_ms == std::vector<double>{5, 6, 7, 8});
   const DecodeInterpolator interp(d, {/*resolution=*/5});
@@ -93,7 +94,7 @@ TEST_CASE("npz: profile values that are NaN, infinite or of mismatched lengths a
 }
 
 TEST_CASE("npz: collinear decode points are named with the file") {
-  const DecodeProfile d = Profile::decode_from_npz(NpzFile::load(npz("decode_collinear.npz")), 0);
+  const DecodeProfile d = ProfileLoader::decode_from_npz(NpzFile::load(npz("decode_collinear.npz")), 0);
   CHECK_THROWS_AS(DecodeInterpolator(d), DataError);
   CHECK_THROWS_WITH(DecodeInterpolator(d), npz("decode_collinear.npz") +
                                                ": decode points are collinear (x_kv_usage, y_context_length span a "
@@ -102,31 +103,31 @@ TEST_CASE("npz: collinear decode points are named with the file") {
 
 TEST_CASE("Profile::load: missing directories and files say what is missing and how to get profiles") {
   const std::string missing = data_path("npz/no_such_profile");
-  CHECK_THROWS_WITH(Profile::load(missing),
+  CHECK_THROWS_WITH(load_profile(missing),
                     missing + ": profile directory not found (run Dynamo's profiler to make one, use the bundled "
                               "profiling_results/H200_TP1P_TP1D, or select a pre-swept row with "
                               "use-pre-swept-results:...)");
   const std::string dir = data_path("npz");
-  CHECK_THROWS_WITH(Profile::load(dir), dir + "/selected_prefill_interpolation/raw_data.npz: file not found (nor " +
+  CHECK_THROWS_WITH(load_profile(dir), dir + "/selected_prefill_interpolation/raw_data.npz: file not found (nor " +
                                             dir + "/prefill_raw_data.json); is " + dir +
                                             " a Dynamo profile directory?");
   const std::string half = data_path("npz/prefill_only");
-  CHECK_THROWS_WITH(Profile::load(half + "/"),
+  CHECK_THROWS_WITH(load_profile(half + "/"),
                     half + "/selected_decode_interpolation/raw_data.npz: file not found (nor " + half +
                         "/decode_raw_data.json); is " + half + "/ a Dynamo profile directory?");
 }
 
 TEST_CASE("Profile::load: pre-swept selectors that match nothing are named") {
   const std::string root = profile_path("pre_swept");
-  CHECK_THROWS_WITH(Profile::load("use-pre-swept-results:a100:nvidia/x:vllm:1:1:1:1:128:128:8", root),
+  CHECK_THROWS_WITH(load_profile("use-pre-swept-results:a100:nvidia/x:vllm:1:1:1:1:128:128:8", root),
                     root + "/a100/vllm/nvidia/x: no pre-swept results for gpu_type 'a100', framework 'vllm', model "
                            "'nvidia/x'");
   const std::string dir = root + "/h100_sxm/vllm/nvidia/Llama-3.3-70B-Instruct-FP8";
   CHECK_THROWS_WITH(
-      Profile::load("use-pre-swept-results:h100_sxm:nvidia/Llama-3.3-70B-Instruct-FP8:vllm:0.10.1.1:16:1:1:128:128:8", root),
+      load_profile("use-pre-swept-results:h100_sxm:nvidia/Llama-3.3-70B-Instruct-FP8:vllm:0.10.1.1:16:1:1:128:128:8", root),
       dir + "/prefill.npz: no row matches use-pre-swept-results:h100_sxm:nvidia/Llama-3.3-70B-Instruct-FP8:vllm:"
             "0.10.1.1:16:1:1:128:128:8 (rows: h100_sxm:nvidia/Llama-3.3-70B-Instruct-FP8:vllm:0.10.1.1:8:1:1:128:"
             "128:8, h100_sxm:nvidia/Llama-3.3-70B-Instruct-FP8:vllm:0.10.1.1:4:1:1:128:128:8, h100_sxm:nvidia/"
             "Llama-3.3-70B-Instruct-FP8:vllm:0.10.1.1:2:1:1:128:128:8)");
-  CHECK_THROWS_AS(Profile::load("use-pre-swept-results:h100_sxm", root), std::invalid_argument);
+  CHECK_THROWS_AS(load_profile("use-pre-swept-results:h100_sxm", root), std::invalid_argument);
 }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "sla_planner/formats/profile_loader.hpp"
 #include "sla_planner/interp/perf_estimate.hpp"
 #include "sla_planner/profile/profile.hpp"
 #include "test_helpers.hpp"
@@ -17,7 +18,7 @@ namespace {
 void check_queries(const std::string& selector, const std::string& golden) {
   INFO(golden);
   const auto g = test::load_json(data_path("golden/interp/" + golden));
-  const Profile p = Profile::load(selector, profile_path("pre_swept"));
+  const Profile p = load_profile(selector, profile_path("pre_swept"));
   const PrefillInterpolator prefill(p.prefill);
   const DecodeInterpolator decode(p.decode);
   REQUIRE(g["queries"].size() == 62);
@@ -89,7 +90,7 @@ TEST_CASE("PerfQuery::validate names the bad field") {
 }
 
 TEST_CASE("The seed example: ISL 3000, OSL 300, TTFT 200 ms, ITL 10 ms on the bundled profile") {
-  const Profile p = Profile::load(profile_path("H200_TP1P_TP1D"));
+  const Profile p = load_profile(profile_path("H200_TP1P_TP1D"));
   const PrefillInterpolator prefill(p.prefill);
   const DecodeInterpolator decode(p.decode);
   PerfQuery q;

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "sla_planner/formats/profile_loader.hpp"
 #include "sla_planner/planner/planner.hpp"
 #include "test_helpers.hpp"
 
@@ -18,7 +19,7 @@ PlannerConfig seed_config() {
   return c;
 }
 const Profile& h200() {
-  static const Profile p = Profile::load(test::profile_path("H200_TP1P_TP1D"));
+  static const Profile p = load_profile(test::profile_path("H200_TP1P_TP1D"));
   return p;
 }
 Metrics load(double n, double isl, double osl) {

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "sla_planner/formats/profile_loader.hpp"
 #include "sla_planner/interp/prefill_interpolator.hpp"
 #include "sla_planner/profile/profile.hpp"
 #include "test_helpers.hpp"
@@ -30,7 +31,7 @@ void check_prefill_golden(const Profile& p, const std::string& golden) {
 }  // namespace
 
 TEST_CASE("Prefill interpolation matches SciPy interp1d on the bundled profile") {
-  check_prefill_golden(Profile::load(profile_path("H200_TP1P_TP1D")), "H200_TP1P_TP1D.json");
+  check_prefill_golden(load_profile(profile_path("H200_TP1P_TP1D")), "H200_TP1P_TP1D.json");
 }
 
 TEST_CASE("Prefill interpolation matches SciPy interp1d on the pre-swept H100 rows") {
@@ -38,7 +39,7 @@ TEST_CASE("Prefill interpolation matches SciPy interp1d on the pre-swept H100 ro
   for (int tp : {2, 4, 8}) {
     const auto sel = "use-pre-swept-results:h100_sxm:nvidia/Llama-3.3-70B-Instruct-FP8:vllm:0.10.1.1:" +
                      std::to_string(tp) + ":1:1:128:128:8";
-    check_prefill_golden(Profile::load(sel, root),
+    check_prefill_golden(load_profile(sel, root),
                          "pre_swept_h100_sxm_Llama-3.3-70B-Instruct-FP8_tp" + std::to_string(tp) + ".json");
   }
 }

@@ -11,7 +11,7 @@
 
 #include "sla_planner/trace/detail/random_draws.hpp"
 #include "sla_planner/trace/detail/text_format.hpp"
-#include "sla_planner/trace/mooncake_writer.hpp"
+#include "sla_planner/formats/mooncake_writer.hpp"
 #include "sla_planner/trace/sin_load_generator.hpp"
 #include "test_helpers.hpp"
 

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "sla_planner/trace/azure_csv_reader.hpp"
-#include "sla_planner/trace/burstgpt_csv_reader.hpp"
-#include "sla_planner/trace/trace_converter.hpp"
+#include "sla_planner/formats/azure_csv_reader.hpp"
+#include "sla_planner/formats/burstgpt_csv_reader.hpp"
+#include "sla_planner/formats/trace_converter.hpp"
 #include "test_helpers.hpp"
 #include "trace_test_util.hpp"
 

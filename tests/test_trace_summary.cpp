@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "sla_planner/formats/trace_loaders.hpp"
 #include "sla_planner/trace/trace_summary.hpp"
 #include "test_helpers.hpp"
 #include "trace_test_util.hpp"
@@ -16,7 +17,7 @@ TEST_CASE("summary of the mooncake conversation trace matches NumPy") {
   TraceSummaryOptions o;
   o.intervals.interval_s = 120;
   o.max_context = 8192;
-  const auto s = TraceSummarizer::load(data_path("traces/mooncake_conversation_trace.jsonl"), o);
+  const auto s = load_trace_summary(data_path("traces/mooncake_conversation_trace.jsonl"), o);
   CHECK(s.requests == 12031);
   CHECK(s.first_ms == 0);
   CHECK(s.last_ms == 3536999);
@@ -45,7 +46,7 @@ TEST_CASE("summary of the mooncake conversation trace matches NumPy") {
 }
 
 TEST_CASE("summary of rr-5-45 and of the converted Azure trace") {
-  const auto s = TraceSummarizer::load(data_path("traces/rr-5-45_i3000o300.jsonl"));
+  const auto s = load_trace_summary(data_path("traces/rr-5-45_i3000o300.jsonl"));
   CHECK(s.requests == 44941);
   CHECK(s.rate.size() == 30);
   CHECK(s.rate_min == 360.0 / 60);

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/cli.hpp"
+#include "sla_planner/formats/profile_loader.hpp"
 #include "sla_planner/interp/decode_interpolator.hpp"
 #include "common/bundled_data.hpp"
 #include "sla_planner/interp/perf_estimate.hpp"
@@ -137,7 +138,7 @@ int main(int argc, char** argv) {
 
     const std::string dir = r["profile-results-dir"].as<std::string>();
     const std::string root = r.count("pre-swept-root") ? r["pre-swept-root"].as<std::string>() : sla_tools::default_pre_swept_root();
-    const auto profile = sla_planner::Profile::load(dir, root);
+    const auto profile = sla_planner::load_profile(dir, root);
     const sla_planner::PrefillInterpolator prefill(profile.prefill);
     const sla_planner::DecodeInterpolator decode(profile.decode);
     const auto estimate = sla_planner::estimate_performance(prefill, decode, q);

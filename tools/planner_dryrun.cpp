@@ -13,6 +13,7 @@
 #include "common/cli.hpp"
 #include "common/planner_flags.hpp"
 #include "common/plot.hpp"
+#include "sla_planner/formats/trace_loaders.hpp"
 #include "sla_planner/planner/planner.hpp"
 #include "sla_planner/sim/dry_run.hpp"
 #include "sla_planner/trace/interval_series.hpp"
@@ -148,7 +149,7 @@ int run(int argc, char** argv) {
   Progress read_bar(pf.show(true), "reading trace");
   const MooncakeReadOptions mro = trace_read_options(r, pf, read_bar);
   MooncakeReadStats stats;
-  const IntervalSeries series = IntervalSeries::load(dataset, iso, mro, &stats);
+  const IntervalSeries series = load_interval_series(dataset, iso, mro, &stats);
   read_bar.finish();
   if (stats.invalid)
     std::fprintf(stderr, "planner_dryrun: skipped %llu invalid line(s); first: %s\n",
@@ -157,7 +158,7 @@ int run(int argc, char** argv) {
   if (!config.load_predictor_warmup_trace.empty()) {
     IntervalSeriesOptions wo;
     wo.interval_s = config.adjustment_interval_s;
-    const IntervalSeries warm = IntervalSeries::load(config.load_predictor_warmup_trace, wo, mro);
+    const IntervalSeries warm = load_interval_series(config.load_predictor_warmup_trace, wo, mro);
     planner.warm_up(warm.num_req_double(), warm.isl, warm.osl);
   }
 

@@ -16,6 +16,7 @@
 #include "common/cli.hpp"
 #include "common/planner_flags.hpp"
 #include "common/plot.hpp"
+#include "sla_planner/formats/trace_loaders.hpp"
 #include "sla_planner/planner/planner.hpp"
 #include "sla_planner/sim/fleet_simulator.hpp"
 #include "sla_planner/trace/interval_series.hpp"
@@ -274,7 +275,7 @@ int run(int argc, char** argv) {
     if (!config.load_predictor_warmup_trace.empty()) {
       IntervalSeriesOptions wo;
       wo.interval_s = config.adjustment_interval_s;
-      const IntervalSeries warm = IntervalSeries::load(config.load_predictor_warmup_trace, wo, mro);
+      const IntervalSeries warm = load_interval_series(config.load_predictor_warmup_trace, wo, mro);
       planner->warm_up(warm.num_req_double(), warm.isl, warm.osl);
     }
     replay("planner", [&](const FleetSimulator<>& s) { return s.run_planner(requests, *planner); });

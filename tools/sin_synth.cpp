@@ -5,7 +5,7 @@
 #include <string>
 
 #include "common/cli.hpp"
-#include "sla_planner/trace/mooncake_writer.hpp"
+#include "sla_planner/formats/mooncake_writer.hpp"
 #include "sla_planner/trace/sin_load_generator.hpp"
 
 int main(int argc, char** argv) {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "common/cli.hpp"
-#include "sla_planner/trace/trace_converter.hpp"
+#include "sla_planner/formats/trace_converter.hpp"
 
 int main(int argc, char** argv) {
   return sla_tools::run_main("trace_convert", [&]() -> int {

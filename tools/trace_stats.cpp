@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/cli.hpp"
+#include "sla_planner/formats/trace_loaders.hpp"
 #include "sla_planner/trace/trace_summary.hpp"
 
 namespace {
@@ -77,7 +78,7 @@ int main(int argc, char** argv) {
       if (total) bar.update(static_cast<double>(done), static_cast<double>(total));
     };
     sla_planner::MooncakeReadStats rs;
-    const auto s = sla_planner::TraceSummarizer::load(path, o, ro, &rs);
+    const auto s = sla_planner::load_trace_summary(path, o, ro, &rs);
     bar.finish();
     const std::string spark = sla_planner::sparkline(s.rate, r["width"].as<std::size_t>());
     if (r.count("json")) {

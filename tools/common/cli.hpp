@@ -26,7 +26,7 @@
 
 #include <cxxopts.hpp>
 
-#include "sla_planner/data_error.hpp"
+#include "sla_planner/util/data_error.hpp"
 
 namespace sla_tools {
 

@@ -16,10 +16,11 @@
 
 #include "common/cli.hpp"
 #include "common/bundled_data.hpp"
-#include "sla_planner/data_error.hpp"
+#include "sla_planner/formats/profile_loader.hpp"
+#include "sla_planner/util/data_error.hpp"
 #include "sla_planner/planner/planner_config.hpp"
 #include "sla_planner/profile/profile.hpp"
-#include "sla_planner/trace/mooncake_reader.hpp"
+#include "sla_planner/formats/mooncake_reader.hpp"
 
 namespace sla_tools {
 
@@ -102,7 +103,7 @@ inline sla_planner::Profile load_profile_flag(const cxxopts::ParseResult& r) {
   const std::string dir = r.count("profile-results-dir") ? r["profile-results-dir"].as<std::string>() : default_profile_dir();
   std::string root = r.count("pre-swept-root") ? r["pre-swept-root"].as<std::string>() : std::string();
   if (root.empty()) root = default_pre_swept_root();
-  return sla_planner::Profile::load(dir, root);
+  return sla_planner::load_profile(dir, root);
 }
 
 /// --time-scale, checked: > 0 and finite.

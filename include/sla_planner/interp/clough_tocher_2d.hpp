@@ -31,9 +31,9 @@
 #include <utility>
 #include <vector>
 
-#include "sla_planner/data_error.hpp"
+#include "sla_planner/util/data_error.hpp"
 #include "sla_planner/interp/detail/qhull_delaunay.hpp"
-#include "sla_planner/predict/fit_status.hpp"
+#include "sla_planner/util/fit_status.hpp"
 
 namespace sla_planner {
 

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "sla_planner/data_error.hpp"
+#include "sla_planner/util/data_error.hpp"
 #include "sla_planner/interp/clough_tocher_2d.hpp"
 #include "sla_planner/interp/decode_operating_point.hpp"
 #include "sla_planner/profile/decode_profile.hpp"

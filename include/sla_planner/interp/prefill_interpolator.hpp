@@ -11,7 +11,7 @@
 #include <sstream>
 #include <vector>
 
-#include "sla_planner/data_error.hpp"
+#include "sla_planner/util/data_error.hpp"
 #include "sla_planner/interp/cubic_spline.hpp"
 #include "sla_planner/profile/prefill_profile.hpp"
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <string>
 
-#include "sla_planner/predict/fit_status.hpp"
+#include "sla_planner/util/fit_status.hpp"
 
 namespace sla_planner {
 

@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "sla_planner/data_error.hpp"
-#include "sla_planner/trace/mooncake_reader.hpp"
+#include "sla_planner/util/data_error.hpp"
 #include "sla_planner/trace/trace_record.hpp"
+#include "sla_planner/util/python_math.hpp"
 
 namespace sla_planner {
 
@@ -42,32 +42,6 @@ struct IntervalSeriesOptions {
   }
 };
 
-namespace detail {
-/// CPython's float_divmod quotient, step by step.
-inline double python_floordiv_divmod(double a, double b) {
-  const double mod = std::fmod(a, b);
-  double div = (a - mod) / b;
-  if (mod != 0 && (mod < 0)) div -= 1.0;  // b > 0: the remainder takes b's sign
-  if (div == 0) return std::copysign(0.0, a / b);
-  double fl = std::floor(div);
-  if (div - fl > 0.5) fl += 1.0;
-  return fl;
-}
-}  // namespace detail
-
-/// Python's float floor division a // b (CPython float_divmod), for b > 0.
-inline double python_floordiv(double a, double b) {
-  // For positive operands CPython's result is floor of the exact quotient (fmod is exact). For
-  // 0 < a/b < 2^20 the rounded quotient is within 2^-33 of the exact one, so when it is more than
-  // 1e-9 from an integer its floor is that result: no fmod for almost every timestamp.
-  const double q = a / b;
-  if (q > 0 && q < 1048576.0) {
-    const double f = std::floor(q), frac = q - f;
-    if (frac > 1e-9 && frac < 1 - 1e-9) return f;
-  }
-  return detail::python_floordiv_divmod(a, b);
-}
-
 /// The load per interval, from the first interval with a request to the last one.
 struct IntervalSeries {
   double interval_s = 60;              ///< interval length (scaled seconds)
@@ -83,11 +57,6 @@ struct IntervalSeries {
   double start_s(std::size_t i) const noexcept { return static_cast<double>(first_index + static_cast<std::int64_t>(i)) * interval_s; }
   /// Request counts as doubles (predictor input).
   std::vector<double> num_req_double() const { return {num_req.begin(), num_req.end()}; }
-
-  /// Reads a mooncake trace (.jsonl or .jsonl.gz) and groups it; lines need not be sorted.
-  /// \throws DataError from the reader, or when the trace spans more than max_intervals
-  static IntervalSeries load(const std::string& path, const IntervalSeriesOptions& options = {},
-                             const MooncakeReadOptions& read_options = {}, MooncakeReadStats* stats = nullptr);
 };
 
 /// Adds requests in any order; memory grows with the number of intervals spanned, not requests.
@@ -197,14 +166,5 @@ private:
   std::int64_t base_ = 0, lo_ = 0, hi_ = 0;
   std::uint64_t requests_ = 0;
 };
-
-inline IntervalSeries IntervalSeries::load(const std::string& path, const IntervalSeriesOptions& options,
-                                           const MooncakeReadOptions& read_options, MooncakeReadStats* stats) {
-  IntervalAccumulator acc(options, path);
-  const MooncakeReadStats st =
-      read_mooncake_batches(path, [&](const TraceRecord* r, std::size_t n) { acc.add(r, n); }, read_options);
-  if (stats) *stats = st;
-  return acc.series();
-}
 
 }  // namespace sla_planner

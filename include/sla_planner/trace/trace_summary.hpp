@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "sla_planner/trace/interval_series.hpp"
-#include "sla_planner/trace/mooncake_reader.hpp"
 #include "sla_planner/trace/trace_record.hpp"
+#include "sla_planner/util/percentile.hpp"
 
 namespace sla_planner {
 
@@ -83,16 +83,9 @@ public:
     return s;
   }
 
-  /// NumPy's default percentile: linear interpolation between ranks floor(h) and floor(h) + 1,
-  /// h = (n - 1) q, with NumPy's _lerp (from the upper end when the weight is >= 0.5).
+  /// NumPy's default percentile (util/percentile.hpp) at fraction q.
   double percentile(double q) const {
-    const double h = static_cast<double>(n_ - 1) * q;
-    const std::uint64_t lo = static_cast<std::uint64_t>(std::floor(h));
-    const double a = static_cast<double>(value_at(lo));
-    if (lo + 1 >= n_) return a;
-    const double b = static_cast<double>(value_at(lo + 1));
-    const double t = h - static_cast<double>(lo);
-    return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
+    return numpy_quantile_of_ranks(n_, q, [this](std::uint64_t r) { return value_at(r); });
   }
 
   /// The value of rank r (0-based) in sorted order.
@@ -164,16 +157,6 @@ public:
     s.isl_over_context = isl_over_;
     s.total_over_context = total_over_;
     return s;
-  }
-
-  /// Reads a mooncake trace (.jsonl or .jsonl.gz) and summarises it.
-  /// \throws DataError from the reader
-  static TraceSummary load(const std::string& path, const TraceSummaryOptions& options = {},
-                           const MooncakeReadOptions& read_options = {}, MooncakeReadStats* stats = nullptr) {
-    TraceSummarizer t(options, path);
-    const auto st = read_mooncake_batches(path, [&](const TraceRecord* r, std::size_t n) { t.add(r, n); }, read_options);
-    if (stats) *stats = st;
-    return t.summary();
   }
 
 private:

@@ -4,10 +4,11 @@
 #include <sla_planner/interp/decode_interpolator.hpp>
 #include <sla_planner/interp/prefill_interpolator.hpp>
 #include <sla_planner/profile/profile.hpp>
+#include "sla_planner/formats/profile_loader.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
-  const auto profile = sla_planner::Profile::load(argv[1]);
+  const auto profile = sla_planner::load_profile(argv[1]);
   const sla_planner::PrefillInterpolator prefill(profile.prefill);
   const sla_planner::DecodeInterpolator decode(profile.decode);  // needs Qhull through the package
   const auto best = decode.find_best_throughput_per_gpu(10.0, 3150.0);

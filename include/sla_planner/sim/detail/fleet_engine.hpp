@@ -23,13 +23,13 @@
 #include <utility>
 #include <vector>
 
-#include "sla_planner/data_error.hpp"
+#include "sla_planner/util/data_error.hpp"
 #include "sla_planner/planner/decision.hpp"
 #include "sla_planner/planner/metrics.hpp"
 #include "sla_planner/sim/detail/percentile.hpp"
 #include "sla_planner/sim/replay_request.hpp"
 #include "sla_planner/sim/replay_result.hpp"
-#include "sla_planner/trace/interval_series.hpp"
+#include "sla_planner/util/python_math.hpp"
 
 namespace sla_planner::detail {
 

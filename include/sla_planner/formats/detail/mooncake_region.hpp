@@ -19,9 +19,9 @@
 
 #include <simdjson.h>
 
-#include "sla_planner/trace/detail/hash_ids_tail.hpp"
-#include "sla_planner/trace/detail/mooncake_fields.hpp"
-#include "sla_planner/trace/mooncake_line_parser.hpp"
+#include "sla_planner/formats/detail/hash_ids_tail.hpp"
+#include "sla_planner/formats/detail/mooncake_fields.hpp"
+#include "sla_planner/formats/mooncake_line_parser.hpp"
 #include "sla_planner/trace/trace_record.hpp"
 
 namespace sla_planner::detail {

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "sla_planner/data_error.hpp"
-#include "sla_planner/io/detail/zip_archive.hpp"
+#include "sla_planner/util/data_error.hpp"
+#include "sla_planner/formats/detail/zip_archive.hpp"
 
 namespace sla_planner {
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "sla_planner/data_error.hpp"
+#include "sla_planner/util/data_error.hpp"
 
 namespace sla_planner::detail {
 

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "sla_planner/data_error.hpp"
-#include "sla_planner/trace/azure_csv_reader.hpp"
-#include "sla_planner/trace/detail/csv_lines.hpp"
+#include "sla_planner/util/data_error.hpp"
+#include "sla_planner/formats/azure_csv_reader.hpp"
+#include "sla_planner/formats/detail/csv_lines.hpp"
 #include "sla_planner/trace/timed_request.hpp"
 
 namespace sla_planner {

@@ -16,11 +16,11 @@
 #include <string>
 #include <vector>
 
-#include "sla_planner/data_error.hpp"
-#include "sla_planner/trace/azure_csv_reader.hpp"
-#include "sla_planner/trace/burstgpt_csv_reader.hpp"
-#include "sla_planner/trace/mooncake_reader.hpp"
-#include "sla_planner/trace/mooncake_writer.hpp"
+#include "sla_planner/util/data_error.hpp"
+#include "sla_planner/formats/azure_csv_reader.hpp"
+#include "sla_planner/formats/burstgpt_csv_reader.hpp"
+#include "sla_planner/formats/mooncake_reader.hpp"
+#include "sla_planner/formats/mooncake_writer.hpp"
 #include "sla_planner/trace/timed_request.hpp"
 
 namespace sla_planner {

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sla_planner/trace/detail/jsonl_source.hpp"
+#include "sla_planner/formats/detail/jsonl_source.hpp"
 
 namespace sla_planner::detail {
 

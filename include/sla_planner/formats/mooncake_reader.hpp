@@ -22,11 +22,11 @@
 #include <thread>
 #include <vector>
 
-#include "sla_planner/data_error.hpp"
-#include "sla_planner/trace/detail/jsonl_source.hpp"
-#include "sla_planner/trace/detail/mooncake_region.hpp"
-#include "sla_planner/trace/detail/worker_thread.hpp"
-#include "sla_planner/trace/mooncake_line_parser.hpp"
+#include "sla_planner/util/data_error.hpp"
+#include "sla_planner/formats/detail/jsonl_source.hpp"
+#include "sla_planner/formats/detail/mooncake_region.hpp"
+#include "sla_planner/formats/detail/worker_thread.hpp"
+#include "sla_planner/formats/mooncake_line_parser.hpp"
 #include "sla_planner/trace/trace_record.hpp"
 
 namespace sla_planner {

@@ -13,7 +13,7 @@
 
 #include <simdjson.h>
 
-#include "sla_planner/trace/detail/mooncake_fields.hpp"
+#include "sla_planner/formats/detail/mooncake_fields.hpp"
 #include "sla_planner/trace/trace_record.hpp"
 
 namespace sla_planner {

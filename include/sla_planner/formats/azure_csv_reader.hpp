@@ -16,8 +16,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sla_planner/data_error.hpp"
-#include "sla_planner/trace/detail/csv_lines.hpp"
+#include "sla_planner/util/data_error.hpp"
+#include "sla_planner/formats/detail/csv_lines.hpp"
 #include "sla_planner/trace/timed_request.hpp"
 
 namespace sla_planner {

@@ -24,7 +24,7 @@
 
 #include <simdjson.h>
 
-#include "sla_planner/data_error.hpp"
+#include "sla_planner/util/data_error.hpp"
 
 namespace sla_planner::detail {
 
