@@ -38,7 +38,7 @@ PlannerConfig ref_config() {
   c.ttft_ms = 80;
   c.itl_ms = 10;
   c.max_gpu_budget = 10;
-  c.load_predictor = "constant";
+  c.load_predictor = PredictorKind::Constant;
   c.load_prediction_window_size = 10;
   return c;
 }

@@ -32,7 +32,7 @@ void replay_golden(const std::string& name) {
   c.itl_ms = a["itl"].get<double>();
   c.adjustment_interval_s = a["adjustment_interval"].get<double>();
   if (a.contains("max_gpu_budget")) c.max_gpu_budget = a["max_gpu_budget"].get<int>();
-  c.load_predictor = a["load_predictor"].get<std::string>();
+  c.load_predictor = parse_predictor_kind(a["load_predictor"].get<std::string>());
   c.no_correction = true;
   const std::string profile = g["profile"].get<std::string>();  // "profiles/<name>"
   const Profile prof = load_profile(test::profile_path(profile.substr(profile.find('/') + 1)));
@@ -65,7 +65,7 @@ TEST_CASE("dry run summary: GPU-hours, overloads, peaks, MAPE") {
   PlannerConfig c;
   c.ttft_ms = 200;
   c.itl_ms = 10;
-  c.load_predictor = "constant";
+  c.load_predictor = PredictorKind::Constant;
   c.no_correction = true;
   const Profile prof = load_profile(test::profile_path("H200_TP1P_TP1D"));
   Planner planner(c, ProfilePerfModel(prof));
@@ -97,7 +97,7 @@ TEST_CASE("forecasts computed up front on several threads give exactly the seque
     PlannerConfig c;
     c.ttft_ms = 200;
     c.itl_ms = 10;
-    c.load_predictor = predictor;
+    c.load_predictor = parse_predictor_kind(predictor);
     c.no_correction = true;
     c.max_gpu_budget = 6;
     std::vector<DryRunResult> runs;

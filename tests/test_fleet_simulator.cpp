@@ -56,7 +56,7 @@ PlannerConfig seed_config() {
   c.ttft_ms = 200;
   c.itl_ms = 10;
   c.adjustment_interval_s = 60;
-  c.load_predictor = "constant";
+  c.load_predictor = PredictorKind::Constant;
   c.no_correction = true;
   c.max_gpu_budget = 8;
   return c;
@@ -390,7 +390,7 @@ TEST_CASE("the planner observes the replay's latencies (correction factors)") {
   // fleet: observed TTFT 15 ms, ITL 3.0505 ms → factors 1.5 and 3.0505.
   PlannerConfig c;
   c.adjustment_interval_s = 10;
-  c.load_predictor = "constant";
+  c.load_predictor = PredictorKind::Constant;
   c.ttft_ms = 1000;
   c.itl_ms = 100;
   BasicPlanner<FixedPerf> planner(c, FixedPerf{});
@@ -463,7 +463,7 @@ TEST_CASE("seed comparison: the ARIMA planner beats 2P2D and 3P1D in goodput and
   o.prefill_fixed_latency_ms = estimate_prefill_fixed_latency_ms(h200());
   const FleetSimulator<> sim(ProfileServiceModel(h200()), o);
   PlannerConfig c = seed_config();
-  c.load_predictor = "arima";
+  c.load_predictor = PredictorKind::Arima;
   Planner planner(c, ProfilePerfModel(h200()));
   const ReplayResult planned = sim.run_planner(seed_trace(), planner);
   const ReplayResult p2d2 = sim.run_static(seed_trace(), fleet(2, 2));

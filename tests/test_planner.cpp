@@ -15,7 +15,7 @@ PlannerConfig seed_config() {
   c.ttft_ms = 200;
   c.itl_ms = 10;
   c.adjustment_interval_s = 60;
-  c.load_predictor = "constant";
+  c.load_predictor = PredictorKind::Constant;
   return c;
 }
 const Profile& h200() {

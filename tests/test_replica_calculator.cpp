@@ -16,7 +16,7 @@ PlannerConfig reference_config() {
   c.ttft_ms = 80;
   c.itl_ms = 10;
   c.max_gpu_budget = 10;
-  c.load_predictor = "constant";
+  c.load_predictor = PredictorKind::Constant;
   return c;
 }
 }  // namespace

@@ -64,7 +64,7 @@ void write_plot(const std::string& path, const DryRunSeries& s, const PlannerCon
   char per[64];
   std::snprintf(per, sizeof per, "per %g s interval", c.adjustment_interval_s);
   std::vector<PlotPanel> p(4);
-  p[0].title = "Request rate: actual vs predicted (" + c.load_predictor + ")";
+  p[0].title = "Request rate: actual vs predicted (" + to_string(c.load_predictor) + ")";
   p[0].xlabel = xl;
   p[0].ylabel = std::string("requests ") + per;
   p[0].lines = {{t, s.rr, "actual", kBlue, kSolid}, {t, s.est_rr, "predicted", kOrange, kDashed}};
@@ -125,7 +125,6 @@ int run(int argc, char** argv) {
 
   PlannerConfig config = planner_config_from_flags(r);
   config.no_correction = true;  // a dry run has no latency observations, as in the reference
-  config.validate();
   DryRunOptions dro;
   dro.start_num_p = r["start-num-p"].as<long long>();
   dro.start_num_d = r["start-num-d"].as<long long>();
@@ -136,7 +135,7 @@ int run(int argc, char** argv) {
   const std::string plot_path = r["output-plot"].as<std::string>();
   if (want_plot) check_plot_path(plot_path);
 
-  const bool slow_predictor = config.load_predictor == "arima" || config.load_predictor == "prophet";
+  const bool slow_predictor = config.load_predictor == PredictorKind::Arima || config.load_predictor == PredictorKind::Prophet;
   const ProgressFlags pf(r);
 
   const Profile profile = load_profile_flag(r);
@@ -170,7 +169,7 @@ int run(int argc, char** argv) {
 
   // Outputs: each complete or absent.
   if (r.count("output-json")) {
-    nlohmann::json args_json = config.to_json();
+    nlohmann::json args_json = planner_config_to_json(config);
     args_json["dataset"] = dataset;
     args_json["profile_results_dir"] = r.count("profile-results-dir") ? r["profile-results-dir"].as<std::string>() : default_profile_dir();
     args_json["start_num_p"] = dro.start_num_p;
@@ -195,7 +194,7 @@ int run(int argc, char** argv) {
   std::printf("  peak workers:                   %lld prefill, %lld decode (%lld GPUs)\n", m.peak_prefill,
               m.peak_decode, m.peak_gpus);
   std::printf("  one-step forecast error (MAPE, %s): request rate %.2f%%, ISL %.2f%%, OSL %.2f%%\n",
-              config.load_predictor.c_str(), m.mape_rr, m.mape_isl, m.mape_osl);
+              to_string(config.load_predictor).c_str(), m.mape_rr, m.mape_isl, m.mape_osl);
   if (want_plot) std::printf("  plot: %s\n", plot_path.c_str());
   if (r.count("output-json")) std::printf("  json: %s\n", r["output-json"].as<std::string>().c_str());
   if (r.count("output-csv")) std::printf("  csv:  %s\n", r["output-csv"].as<std::string>().c_str());

@@ -148,7 +148,7 @@ void write_plot(const std::string& path, const std::vector<ReplayResult>& rs, co
   p[2].xlabel = xl;
   p[2].ylabel_right = "requests/s";
   if (has_planner) {
-    p[2].title = "Planner fleet (" + c.load_predictor + ", every " + shortest(c.adjustment_interval_s) + " s)";
+    p[2].title = "Planner fleet (" + to_string(c.load_predictor) + ", every " + shortest(c.adjustment_interval_s) + " s)";
     p[2].ylabel = "workers / GPUs";
     p[2].lines = {{t, np, "prefill workers", kVermillion, kSolid, 2.5, true},
                   {t, nd, "decode workers", kBlue, kDashed, 2.5, true},
@@ -212,8 +212,7 @@ int run(int argc, char** argv) {
   if (!r.count("dataset")) throw UsageError("--dataset is required");
   const std::string dataset = r["dataset"].as<std::string>();
 
-  PlannerConfig config = planner_config_from_flags(r);
-  config.validate();
+  const PlannerConfig config = planner_config_from_flags(r);
   const bool with_planner = !r.count("no-planner");
   std::vector<StaticFleet> statics;
   if (r.count("static"))
@@ -285,7 +284,7 @@ int run(int argc, char** argv) {
 
   // Outputs: each complete or absent.
   if (r.count("output-json")) {
-    nlohmann::json args_json = config.to_json();
+    nlohmann::json args_json = planner_config_to_json(config);
     args_json["dataset"] = dataset;
     args_json["profile_results_dir"] = r["profile-results-dir"].as<std::string>();
     args_json["startup_delay_s"] = ro.startup_delay_s;
@@ -311,7 +310,7 @@ int run(int argc, char** argv) {
               fixed_from_profile ? " (profile estimate)" : "", shortest(ro.kv_transfer_ms).c_str());
   if (with_planner)
     std::printf("planner: %s predictor, interval %s s, GPU budget %d, correction %s, start %lldP%lldD, startup delay %s s\n",
-                config.load_predictor.c_str(), shortest(config.adjustment_interval_s).c_str(), config.max_gpu_budget,
+                to_string(config.load_predictor).c_str(), shortest(config.adjustment_interval_s).c_str(), config.max_gpu_budget,
                 config.no_correction ? "off" : "on", ro.start_num_p, ro.start_num_d, shortest(ro.startup_delay_s).c_str());
   print_table(results, r.count("markdown") != 0);
   for (const ReplayResult& x : results)

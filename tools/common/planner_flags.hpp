@@ -1,8 +1,8 @@
 // sla_planner tools — the planner's command-line flags, shared by planner_dryrun and planner_replay.
 // SPDX-License-Identifier: Apache-2.0
 //
-// Flags are PlannerConfig's JSON names with dashes (--max-gpu-budget), plus the Python planner's
-// --ttft, --itl and --adjustment-interval. Precedence: defaults < --config FILE.json < flags.
+// Flags come from PlannerConfig::settings() (--max-gpu-budget; the Python planner's --ttft, --itl
+// and --adjustment-interval). Precedence: defaults < --config FILE.json < flags.
 #pragma once
 
 #include <cmath>
@@ -15,85 +15,49 @@
 #include <nlohmann/json.hpp>
 
 #include "common/cli.hpp"
+#include "common/settings_flags.hpp"
 #include "common/bundled_data.hpp"
 #include "sla_planner/formats/profile_loader.hpp"
 #include "sla_planner/util/data_error.hpp"
+#include "sla_planner/formats/planner_config_json.hpp"
 #include "sla_planner/planner/planner_config.hpp"
 #include "sla_planner/profile/profile.hpp"
 #include "sla_planner/formats/mooncake_reader.hpp"
 
 namespace sla_tools {
 
-/// Adds the planner flags (no defaults in cxxopts, so that only given flags override --config).
+/// Adds --config and one flag per PlannerConfig setting (PlannerConfig::settings()).
 inline void add_planner_flags(cxxopts::Options& opts) {
-  const sla_planner::PlannerConfig d;
-  auto def = [](auto v) { return " (default: " + nlohmann::json(v).dump() + ")"; };
-  opts.add_options("Planner")
-      ("config", "JSON file of planner settings (same names with underscores); flags override it", cxxopts::value<std::string>())
-      ("ttft", "TTFT target in ms" + def(d.ttft_ms), cxxopts::value<double>())
-      ("itl", "ITL target in ms" + def(d.itl_ms), cxxopts::value<double>())
-      ("adjustment-interval", "seconds between decisions" + def(d.adjustment_interval_s), cxxopts::value<double>())
-      ("max-gpu-budget", "most GPUs, -1 for none" + def(d.max_gpu_budget), cxxopts::value<int>())
-      ("min-endpoint", "fewest engines of each kind" + def(d.min_endpoint), cxxopts::value<int>())
-      ("prefill-engine-num-gpu", "GPUs per prefill engine" + def(d.prefill_engine_num_gpu), cxxopts::value<int>())
-      ("decode-engine-num-gpu", "GPUs per decode engine" + def(d.decode_engine_num_gpu), cxxopts::value<int>())
-      ("load-predictor", "constant, arima, prophet or kalman" + def(d.load_predictor), cxxopts::value<std::string>())
-      ("load-prediction-window-size", "points each predictor keeps" + def(d.load_prediction_window_size), cxxopts::value<int>())
-      ("load-predictor-warmup-trace", "mooncake trace whose per-interval load pre-feeds the predictors", cxxopts::value<std::string>())
-      ("load-predictor-log1p", "ARIMA: log1p fallback when the search collapses to (0,d,0)")
-      ("kalman-q-level", "Kalman level noise" + def(d.kalman_q_level), cxxopts::value<double>())
-      ("kalman-q-trend", "Kalman trend noise" + def(d.kalman_q_trend), cxxopts::value<double>())
-      ("kalman-r", "Kalman observation noise" + def(d.kalman_r), cxxopts::value<double>())
-      ("kalman-min-points", "Kalman points before forecasting" + def(d.kalman_min_points), cxxopts::value<int>())
-      ("prophet-seasonality-period", "Prophet: extra seasonality period in seconds (0 = none)", cxxopts::value<double>())
-      ("no-correction", "disable correction factors")
-      ("max-replica-change", "most engines added/removed per decision, 0 = unlimited" + def(d.max_replica_change), cxxopts::value<int>())
-      ("scale-down-patience", "decisions in a row a scale-down must be recommended" + def(d.scale_down_patience), cxxopts::value<int>())
-      ("scale-down-safety-check", "refuse scale-downs the observed load would not survive");
+  opts.add_options("Planner")("config", "JSON file of planner settings (same names with underscores); flags override it",
+                              cxxopts::value<std::string>());
+  add_setting_flags(opts, "Planner", sla_planner::PlannerConfig::settings());
 }
 
-/// The planner config: defaults, then --config, then the flags given. Not validated.
-/// \throws sla_planner::DataError for an unreadable or invalid config file
+/// The planner config: defaults, then --config, then the flags given; validated, an error naming
+/// the flag or the file and key the bad value came from.
+/// \throws sla_planner::DataError for an unreadable or invalid config file;
+///         std::invalid_argument for a value out of range
 inline sla_planner::PlannerConfig planner_config_from_flags(const cxxopts::ParseResult& r) {
   sla_planner::PlannerConfig c;
+  SettingSources src;
   if (r.count("config")) {
-    const std::string path = r["config"].as<std::string>();
-    std::ifstream in(path);
-    if (!in) throw sla_planner::DataError(path + ": cannot open config file");
+    src.config_path = r["config"].as<std::string>();
+    std::ifstream in(src.config_path);
+    if (!in) throw sla_planner::DataError(src.config_path + ": cannot open config file");
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(in);
     } catch (const nlohmann::json::parse_error& e) {
-      throw sla_planner::DataError(path + ": invalid JSON at byte " + std::to_string(e.byte));
+      throw sla_planner::DataError(src.config_path + ": invalid JSON at byte " + std::to_string(e.byte));
     }
     try {
-      c = sla_planner::PlannerConfig::from_json(j);
+      c = sla_planner::planner_config_from_json(j, c, &src.from_file);
     } catch (const std::invalid_argument& e) {
-      throw sla_planner::DataError(path + ": " + e.what());
+      throw sla_planner::DataError(src.config_path + ": " + e.what());
     }
   }
-  auto num = [&](const char* flag, double& field) { if (r.count(flag)) field = r[flag].as<double>(); };
-  auto integer = [&](const char* flag, int& field) { if (r.count(flag)) field = r[flag].as<int>(); };
-  num("ttft", c.ttft_ms);
-  num("itl", c.itl_ms);
-  num("adjustment-interval", c.adjustment_interval_s);
-  integer("max-gpu-budget", c.max_gpu_budget);
-  integer("min-endpoint", c.min_endpoint);
-  integer("prefill-engine-num-gpu", c.prefill_engine_num_gpu);
-  integer("decode-engine-num-gpu", c.decode_engine_num_gpu);
-  if (r.count("load-predictor")) c.load_predictor = r["load-predictor"].as<std::string>();
-  integer("load-prediction-window-size", c.load_prediction_window_size);
-  if (r.count("load-predictor-warmup-trace")) c.load_predictor_warmup_trace = r["load-predictor-warmup-trace"].as<std::string>();
-  if (r.count("load-predictor-log1p")) c.load_predictor_log1p = true;
-  num("kalman-q-level", c.kalman_q_level);
-  num("kalman-q-trend", c.kalman_q_trend);
-  num("kalman-r", c.kalman_r);
-  integer("kalman-min-points", c.kalman_min_points);
-  num("prophet-seasonality-period", c.prophet_seasonality_period_s);
-  if (r.count("no-correction")) c.no_correction = true;
-  integer("max-replica-change", c.max_replica_change);
-  integer("scale-down-patience", c.scale_down_patience);
-  if (r.count("scale-down-safety-check")) c.scale_down_safety_check = true;
+  src.from_flags = read_setting_flags(r, sla_planner::PlannerConfig::settings(), c);
+  validate_named(c, sla_planner::PlannerConfig::settings(), src);
   return c;
 }
 

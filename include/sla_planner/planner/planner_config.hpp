@@ -1,21 +1,21 @@
 // sla_planner — header-only SLA planner for disaggregated LLM serving.
 // SPDX-License-Identifier: Apache-2.0
 //
-// Planner parameters with the defaults of NVIDIA Dynamo's SLA planner (SLAPlannerDefaults).
+// Planner parameters with the defaults of NVIDIA Dynamo's SLA planner (SLAPlannerDefaults in
+// components/src/dynamo/planner/defaults.py). Each field is listed once, in settings(): that table
+// drives validate(), JSON (formats/settings_json.hpp) and every tool's flags.
 #pragma once
 
-#include <cmath>
-#include <sstream>
-#include <stdexcept>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "sla_planner/predict/predictor_kind.hpp"
+#include "sla_planner/util/settings.hpp"
 
 namespace sla_planner {
 
 /// Everything the planner needs to decide; every field has its default here.
-/// JSON and command-line names are the field names (JSON: underscores; flags: dashes), and the
-/// Python planner's names `ttft`, `itl`, `adjustment_interval` are accepted as aliases.
+/// JSON names are the keys of settings() (the Python planner's `ttft`, `itl` and
+/// `adjustment_interval` are accepted as aliases); flags are listed there too.
 struct PlannerConfig {
   /// Time-to-first-token target (milliseconds, > 0).
   double ttft_ms = 500.0;
@@ -31,19 +31,20 @@ struct PlannerConfig {
   int prefill_engine_num_gpu = 1;
   /// GPUs per decode engine (>= 1).
   int decode_engine_num_gpu = 1;
-  /// Load predictor: "constant", "arima", "prophet" or "kalman".
-  std::string load_predictor = "arima";
-  /// Points each predictor keeps (>= 1).
+  /// Load predictor.
+  PredictorKind load_predictor = PredictorKind::Arima;
+  /// Points each predictor keeps (>= 1; ARIMA needs >= 5).
   int load_prediction_window_size = 50;
-  /// Mooncake trace whose per-interval series pre-feeds the predictors ("" = none).
+  /// Mooncake trace whose per-interval series pre-feeds the predictors ("" = none). The planner
+  /// itself reads no file: the tools load the trace and call BasicPlanner::warm_up.
   std::string load_predictor_warmup_trace;
   /// ARIMA only: refit on log1p(y) when the search collapses to (0,d,0) (the newer planner's option).
   bool load_predictor_log1p = false;
-  /// Kalman: process noise of the level.
+  /// Kalman: process noise of the level (>= 0).
   double kalman_q_level = 1.0;
-  /// Kalman: process noise of the trend.
+  /// Kalman: process noise of the trend (>= 0).
   double kalman_q_trend = 0.1;
-  /// Kalman: observation noise.
+  /// Kalman: observation noise (> 0).
   double kalman_r = 10.0;
   /// Kalman: points needed before the filter forecasts (>= 1).
   int kalman_min_points = 5;
@@ -68,141 +69,75 @@ struct PlannerConfig {
   }
   bool has_budget() const noexcept { return max_gpu_budget != -1; }
 
-  /// Checks every field. \throws std::invalid_argument naming the field, its range and the value
+  /// Every field: key (JSON), flag, range and help — the one place a setting is declared.
+  static const SettingTable<PlannerConfig>& settings() {
+    using C = PlannerConfig;
+    static const SettingTable<C> table = [] {
+      SettingTable<C> t;
+      t.push_back(real_setting("ttft_ms", &C::ttft_ms, SettingRule::greater_than(0), "TTFT target in ms", "ttft"));
+      t.back().aliases = {"ttft"};
+      t.push_back(real_setting("itl_ms", &C::itl_ms, SettingRule::greater_than(0), "ITL target in ms", "itl"));
+      t.back().aliases = {"itl"};
+      t.push_back(real_setting("adjustment_interval_s", &C::adjustment_interval_s, SettingRule::greater_than(0),
+                               "seconds between decisions", "adjustment-interval"));
+      t.back().aliases = {"adjustment_interval"};
+      t.push_back(integer_setting("max_gpu_budget", &C::max_gpu_budget, SettingRule::at_least_or_minus_one(1),
+                                  "most GPUs, -1 for none"));
+      t.back().minus_one_means = "no budget";
+      t.push_back(integer_setting("min_endpoint", &C::min_endpoint, SettingRule::at_least(1),
+                                  "fewest engines of each kind"));
+      t.push_back(integer_setting("prefill_engine_num_gpu", &C::prefill_engine_num_gpu, SettingRule::at_least(1),
+                                  "GPUs per prefill engine"));
+      t.push_back(integer_setting("decode_engine_num_gpu", &C::decode_engine_num_gpu, SettingRule::at_least(1),
+                                  "GPUs per decode engine"));
+      t.push_back(choice_setting("load_predictor", &C::load_predictor, predictor_kind_names(),
+                                 "constant, arima, prophet or kalman"));
+      t.push_back(integer_setting("load_prediction_window_size", &C::load_prediction_window_size,
+                                  SettingRule::at_least(1), "points each predictor keeps (ARIMA: >= 5)"));
+      t.push_back(text_setting("load_predictor_warmup_trace", &C::load_predictor_warmup_trace,
+                               "mooncake trace whose per-interval load pre-feeds the predictors"));
+      t.push_back(bool_setting("load_predictor_log1p", &C::load_predictor_log1p,
+                               "ARIMA: log1p fallback when the search collapses to (0,d,0)"));
+      t.push_back(real_setting("kalman_q_level", &C::kalman_q_level, SettingRule::at_least(0), "Kalman level noise"));
+      t.push_back(real_setting("kalman_q_trend", &C::kalman_q_trend, SettingRule::at_least(0), "Kalman trend noise"));
+      t.push_back(real_setting("kalman_r", &C::kalman_r, SettingRule::greater_than(0), "Kalman observation noise"));
+      t.push_back(integer_setting("kalman_min_points", &C::kalman_min_points, SettingRule::at_least(1),
+                                  "Kalman points before forecasting"));
+      t.push_back(real_setting("prophet_seasonality_period_s", &C::prophet_seasonality_period_s,
+                               SettingRule::at_least(0), "Prophet: extra seasonality period in seconds (0 = none)",
+                               "prophet-seasonality-period"));
+      t.push_back(bool_setting("no_correction", &C::no_correction, "disable correction factors"));
+      t.push_back(integer_setting("max_replica_change", &C::max_replica_change, SettingRule::at_least(0),
+                                  "most engines added/removed per decision, 0 = unlimited"));
+      t.push_back(integer_setting("scale_down_patience", &C::scale_down_patience, SettingRule::at_least(1),
+                                  "decisions in a row a scale-down must be recommended"));
+      t.push_back(bool_setting("scale_down_safety_check", &C::scale_down_safety_check,
+                               "refuse scale-downs the observed load would not survive"));
+      return t;
+    }();
+    return table;
+  }
+
+  /// Checks every field, then the rules that join two fields.
+  /// \throws SettingError (a std::invalid_argument) naming the key, its range and the value
   void validate() const {
-    positive("ttft_ms", ttft_ms);
-    positive("itl_ms", itl_ms);
-    positive("adjustment_interval_s", adjustment_interval_s);
-    at_least("min_endpoint", min_endpoint, 1);
-    at_least("prefill_engine_num_gpu", prefill_engine_num_gpu, 1);
-    at_least("decode_engine_num_gpu", decode_engine_num_gpu, 1);
-    at_least("load_prediction_window_size", load_prediction_window_size, 1);
-    at_least("kalman_min_points", kalman_min_points, 1);
-    at_least("max_replica_change", max_replica_change, 0);
-    at_least("scale_down_patience", scale_down_patience, 1);
-    non_negative("kalman_q_level", kalman_q_level);
-    non_negative("kalman_q_trend", kalman_q_trend);
-    positive("kalman_r", kalman_r);
-    non_negative("prophet_seasonality_period_s", prophet_seasonality_period_s);
-    if (load_predictor != "constant" && load_predictor != "arima" && load_predictor != "prophet" &&
-        load_predictor != "kalman")
-      throw std::invalid_argument("'load_predictor' must be one of constant, arima, prophet, kalman, got '" +
-                                  load_predictor + "'");
-    if (max_gpu_budget != -1) {
-      if (max_gpu_budget < 1)
-        throw std::invalid_argument("'max_gpu_budget' must be >= 1 or -1 (no budget), got " +
-                                    std::to_string(max_gpu_budget));
+    check_settings(*this, settings());
+    const int min_window = min_window_size(load_predictor);
+    if (load_prediction_window_size < min_window)
+      throw SettingError::out_of_range("load_prediction_window_size",
+                                       ">= " + std::to_string(min_window) + " with load_predictor " +
+                                           to_string(load_predictor),
+                                       std::to_string(load_prediction_window_size));
+    if (has_budget()) {
       const long long need = gpus(min_endpoint, min_endpoint);
       if (max_gpu_budget < need)
-        throw std::invalid_argument(
+        throw SettingError(
+            "max_gpu_budget",
             "'max_gpu_budget' (" + std::to_string(max_gpu_budget) + ") cannot hold min_endpoint (" +
-            std::to_string(min_endpoint) + ") prefill engines of " + std::to_string(prefill_engine_num_gpu) +
-            " GPU(s) and " + std::to_string(min_endpoint) + " decode engines of " +
-            std::to_string(decode_engine_num_gpu) + " GPU(s): needs " + std::to_string(need));
+                std::to_string(min_endpoint) + ") prefill engines of " + std::to_string(prefill_engine_num_gpu) +
+                " GPU(s) and " + std::to_string(min_endpoint) + " decode engines of " +
+                std::to_string(decode_engine_num_gpu) + " GPU(s): needs " + std::to_string(need));
     }
-  }
-
-  /// Reads a config from a JSON object: known keys override the defaults, unknown keys and
-  /// wrongly typed values are errors. Does not validate. \throws std::invalid_argument
-  static PlannerConfig from_json(const nlohmann::json& j) { return from_json(j, PlannerConfig()); }
-  /// As from_json(j), starting from `base` instead of the defaults.
-  static PlannerConfig from_json(const nlohmann::json& j, PlannerConfig base) {
-    if (!j.is_object()) throw std::invalid_argument("planner config must be a JSON object");
-    for (auto it = j.begin(); it != j.end(); ++it) base.set(it.key(), it.value());
-    return base;
-  }
-
-  /// Sets one field by name (JSON names; the aliases ttft, itl, adjustment_interval too).
-  /// \throws std::invalid_argument for an unknown name or a value of the wrong type
-  void set(const std::string& key, const nlohmann::json& v) {
-    if (key == "ttft_ms" || key == "ttft") ttft_ms = number(key, v);
-    else if (key == "itl_ms" || key == "itl") itl_ms = number(key, v);
-    else if (key == "adjustment_interval_s" || key == "adjustment_interval") adjustment_interval_s = number(key, v);
-    else if (key == "max_gpu_budget") max_gpu_budget = integer(key, v);
-    else if (key == "min_endpoint") min_endpoint = integer(key, v);
-    else if (key == "prefill_engine_num_gpu") prefill_engine_num_gpu = integer(key, v);
-    else if (key == "decode_engine_num_gpu") decode_engine_num_gpu = integer(key, v);
-    else if (key == "load_predictor") load_predictor = text(key, v);
-    else if (key == "load_prediction_window_size") load_prediction_window_size = integer(key, v);
-    else if (key == "load_predictor_warmup_trace") load_predictor_warmup_trace = v.is_null() ? "" : text(key, v);
-    else if (key == "load_predictor_log1p") load_predictor_log1p = boolean(key, v);
-    else if (key == "kalman_q_level") kalman_q_level = number(key, v);
-    else if (key == "kalman_q_trend") kalman_q_trend = number(key, v);
-    else if (key == "kalman_r") kalman_r = number(key, v);
-    else if (key == "kalman_min_points") kalman_min_points = integer(key, v);
-    else if (key == "prophet_seasonality_period_s") prophet_seasonality_period_s = number(key, v);
-    else if (key == "no_correction") no_correction = boolean(key, v);
-    else if (key == "max_replica_change") max_replica_change = integer(key, v);
-    else if (key == "scale_down_patience") scale_down_patience = integer(key, v);
-    else if (key == "scale_down_safety_check") scale_down_safety_check = boolean(key, v);
-    else throw std::invalid_argument("unknown planner config key '" + key + "'");
-  }
-
-  /// All fields as a JSON object (canonical names).
-  nlohmann::json to_json() const {
-    return {{"ttft_ms", ttft_ms},
-            {"itl_ms", itl_ms},
-            {"adjustment_interval_s", adjustment_interval_s},
-            {"max_gpu_budget", max_gpu_budget},
-            {"min_endpoint", min_endpoint},
-            {"prefill_engine_num_gpu", prefill_engine_num_gpu},
-            {"decode_engine_num_gpu", decode_engine_num_gpu},
-            {"load_predictor", load_predictor},
-            {"load_prediction_window_size", load_prediction_window_size},
-            {"load_predictor_warmup_trace", load_predictor_warmup_trace},
-            {"load_predictor_log1p", load_predictor_log1p},
-            {"kalman_q_level", kalman_q_level},
-            {"kalman_q_trend", kalman_q_trend},
-            {"kalman_r", kalman_r},
-            {"kalman_min_points", kalman_min_points},
-            {"prophet_seasonality_period_s", prophet_seasonality_period_s},
-            {"no_correction", no_correction},
-            {"max_replica_change", max_replica_change},
-            {"scale_down_patience", scale_down_patience},
-            {"scale_down_safety_check", scale_down_safety_check}};
-  }
-
-private:
-  static std::string fmt(double v) {
-    std::ostringstream os;
-    os.precision(17);
-    os << v;
-    return os.str();
-  }
-  static void positive(const char* name, double v) {
-    if (!(v > 0) || !std::isfinite(v))
-      throw std::invalid_argument(std::string("'") + name + "' must be > 0, got " + fmt(v));
-  }
-  static void non_negative(const char* name, double v) {
-    if (!(v >= 0) || !std::isfinite(v))
-      throw std::invalid_argument(std::string("'") + name + "' must be >= 0, got " + fmt(v));
-  }
-  static void at_least(const char* name, long long v, long long lo) {
-    if (v < lo)
-      throw std::invalid_argument(std::string("'") + name + "' must be >= " + std::to_string(lo) + ", got " +
-                                  std::to_string(v));
-  }
-  static double number(const std::string& k, const nlohmann::json& v) {
-    if (!v.is_number()) throw std::invalid_argument("planner config '" + k + "' must be a number, got " + v.dump());
-    return v.get<double>();
-  }
-  static int integer(const std::string& k, const nlohmann::json& v) {
-    if (v.is_number_integer()) {
-      const auto x = v.get<long long>();
-      if (x >= -2147483647LL && x <= 2147483647LL) return static_cast<int>(x);
-    } else if (v.is_number_float()) {
-      const double x = v.get<double>();
-      if (x == std::floor(x) && std::fabs(x) < 2147483647.0) return static_cast<int>(x);
-    }
-    throw std::invalid_argument("planner config '" + k + "' must be an integer, got " + v.dump());
-  }
-  static bool boolean(const std::string& k, const nlohmann::json& v) {
-    if (!v.is_boolean()) throw std::invalid_argument("planner config '" + k + "' must be true or false, got " + v.dump());
-    return v.get<bool>();
-  }
-  static std::string text(const std::string& k, const nlohmann::json& v) {
-    if (!v.is_string()) throw std::invalid_argument("planner config '" + k + "' must be a string, got " + v.dump());
-    return v.get<std::string>();
   }
 };
 

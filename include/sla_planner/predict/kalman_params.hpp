@@ -8,7 +8,7 @@
 #include <cmath>
 #include <cstddef>
 
-#include "sla_planner/predict/detail/param_message.hpp"
+#include "sla_planner/util/checks.hpp"
 
 namespace sla_planner {
 
@@ -29,13 +29,13 @@ struct KalmanParams {
 
   /// \throws std::invalid_argument naming the first field out of range
   void validate() const {
-    if (window_size < 1) detail::throw_param_error("window_size", ">= 1", window_size);
-    if (!(q_level >= 0.0) || !std::isfinite(q_level)) detail::throw_param_error("q_level", ">= 0", q_level);
-    if (!(q_trend >= 0.0) || !std::isfinite(q_trend)) detail::throw_param_error("q_trend", ">= 0", q_trend);
-    if (!(r > 0.0) || !std::isfinite(r)) detail::throw_param_error("r", "> 0", r);
-    if (min_points < 1) detail::throw_param_error("min_points", ">= 1", min_points);
+    if (window_size < 1) throw_param_error("window_size", ">= 1", window_size);
+    if (!(q_level >= 0.0) || !std::isfinite(q_level)) throw_param_error("q_level", ">= 0", q_level);
+    if (!(q_trend >= 0.0) || !std::isfinite(q_trend)) throw_param_error("q_trend", ">= 0", q_trend);
+    if (!(r > 0.0) || !std::isfinite(r)) throw_param_error("r", "> 0", r);
+    if (min_points < 1) throw_param_error("min_points", ">= 1", min_points);
     if (!(initial_covariance > 0.0) || !std::isfinite(initial_covariance))
-      detail::throw_param_error("initial_covariance", "> 0", initial_covariance);
+      throw_param_error("initial_covariance", "> 0", initial_covariance);
   }
 };
 

@@ -11,6 +11,7 @@
 #include "sla_planner/predict/arima_predictor.hpp"
 #include "sla_planner/predict/constant_predictor.hpp"
 #include "sla_planner/predict/kalman_predictor.hpp"
+#include "sla_planner/predict/predictor_kind.hpp"
 #include "sla_planner/predict/prophet_predictor.hpp"
 
 namespace sla_planner {
@@ -39,18 +40,23 @@ public:
   /// The predictor called `name` ("constant", "arima", "prophet", "kalman").
   /// \throws std::invalid_argument for an unknown name or invalid options
   static LoadPredictor create(const std::string& name, const LoadPredictorOptions& o = {}) {
+    return create(parse_predictor_kind(name), o);
+  }
+
+  /// The predictor of kind `kind`. \throws std::invalid_argument for invalid options
+  static LoadPredictor create(PredictorKind kind, const LoadPredictorOptions& o = {}) {
     if (o.window_size < 1) throw std::invalid_argument("'window_size' must be >= 1, got 0");
-    if (name == "constant") return LoadPredictor(ConstantPredictor(o.window_size));
-    if (name == "prophet") {
+    if (kind == PredictorKind::Constant) return LoadPredictor(ConstantPredictor(o.window_size));
+    if (kind == PredictorKind::Prophet) {
       ProphetParams p;
       p.window_size = o.window_size;
-      if (o.seasonality_period_points < 0) detail::throw_param_error("seasonality_period_points", ">= 0", o.seasonality_period_points);
+      if (o.seasonality_period_points < 0) throw_param_error("seasonality_period_points", ">= 0", o.seasonality_period_points);
       // Points are step_seconds (1 s) apart on Prophet's axis, so a period in points is one in seconds.
       if (o.seasonality_period_points > 0)
         p.seasonalities.push_back({"load_cycle", o.seasonality_period_points * p.step_seconds, 3, 10.0});
       return LoadPredictor(ProphetPredictor(std::move(p)));
     }
-    if (name == "kalman") {
+    if (kind == PredictorKind::Kalman) {
       KalmanParams k;
       k.window_size = o.window_size;
       k.q_level = o.kalman_q_level;
@@ -59,13 +65,10 @@ public:
       k.min_points = o.kalman_min_points;
       return LoadPredictor(KalmanPredictor(k));
     }
-    if (name == "arima") {
-      ArimaParams p;
-      p.window_size = o.window_size > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(o.window_size);
-      p.log1p_fallback = o.log1p;
-      return LoadPredictor(ArimaPredictor(p));
-    }
-    throw std::invalid_argument("unknown load predictor '" + name + "' (expected constant, arima, prophet or kalman)");
+    ArimaParams p;
+    p.window_size = o.window_size > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(o.window_size);
+    p.log1p_fallback = o.log1p;
+    return LoadPredictor(ArimaPredictor(p));
   }
 
   /// Records one interval's value.
@@ -85,17 +88,16 @@ public:
     return std::visit([](const auto& p) { return p.buffer().size(); }, v_);
   }
   /// The predictor's name: "constant", "arima", "prophet" or "kalman".
-  const char* name() const {
-    return std::visit([](const auto& p) { return name_of(p); }, v_);
-  }
+  const char* name() const { return to_string(kind()).c_str(); }
+  /// The predictor's kind.
+  PredictorKind kind() const { return static_cast<PredictorKind>(v_.index()); }
   Variant& variant() noexcept { return v_; }
   const Variant& variant() const noexcept { return v_; }
 
 private:
-  static const char* name_of(const ConstantPredictor&) { return "constant"; }
-  static const char* name_of(const ArimaPredictor&) { return "arima"; }
-  static const char* name_of(const ProphetPredictor&) { return "prophet"; }
-  static const char* name_of(const KalmanPredictor&) { return "kalman"; }
+  static_assert(std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(PredictorKind::Arima), Variant>, ArimaPredictor> &&
+                    std::is_same_v<std::variant_alternative_t<static_cast<std::size_t>(PredictorKind::Kalman), Variant>, KalmanPredictor>,
+                "Variant alternatives follow PredictorKind's order");
   Variant v_;
 };
 

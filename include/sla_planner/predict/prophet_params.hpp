@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "sla_planner/predict/detail/param_message.hpp"
+#include "sla_planner/util/checks.hpp"
 
 namespace sla_planner {
 
@@ -79,27 +79,27 @@ struct ProphetParams {
 
   /// \throws std::invalid_argument naming the first field out of range
   void validate() const {
-    if (window_size < 1) detail::throw_param_error("window_size", ">= 1", window_size);
-    if (n_changepoints < 0) detail::throw_param_error("n_changepoints", ">= 0", n_changepoints);
+    if (window_size < 1) throw_param_error("window_size", ">= 1", window_size);
+    if (n_changepoints < 0) throw_param_error("n_changepoints", ">= 0", n_changepoints);
     if (!(changepoint_range > 0.0 && changepoint_range <= 1.0))
-      detail::throw_param_error("changepoint_range", "in (0, 1]", changepoint_range);
+      throw_param_error("changepoint_range", "in (0, 1]", changepoint_range);
     if (!(changepoint_prior_scale > 0.0) || !std::isfinite(changepoint_prior_scale))
-      detail::throw_param_error("changepoint_prior_scale", "> 0", changepoint_prior_scale);
+      throw_param_error("changepoint_prior_scale", "> 0", changepoint_prior_scale);
     if (!(step_seconds > 0.0) || !std::isfinite(step_seconds))
-      detail::throw_param_error("step_seconds", "> 0", step_seconds);
+      throw_param_error("step_seconds", "> 0", step_seconds);
     if (!(seasonality_prior_scale > 0.0) || !std::isfinite(seasonality_prior_scale))
-      detail::throw_param_error("seasonality_prior_scale", "> 0", seasonality_prior_scale);
+      throw_param_error("seasonality_prior_scale", "> 0", seasonality_prior_scale);
     for (const Seasonality& s : seasonalities) {
       if (!(s.period_seconds > 0.0) || !std::isfinite(s.period_seconds))
-        detail::throw_param_error("seasonalities.period_seconds", "> 0", s.period_seconds);
-      if (s.fourier_order < 1) detail::throw_param_error("seasonalities.fourier_order", ">= 1", s.fourier_order);
+        throw_param_error("seasonalities.period_seconds", "> 0", s.period_seconds);
+      if (s.fourier_order < 1) throw_param_error("seasonalities.fourier_order", ">= 1", s.fourier_order);
       if (!(s.prior_scale > 0.0) || !std::isfinite(s.prior_scale))
-        detail::throw_param_error("seasonalities.prior_scale", "> 0", s.prior_scale);
+        throw_param_error("seasonalities.prior_scale", "> 0", s.prior_scale);
     }
-    if (max_iterations < 1) detail::throw_param_error("max_iterations", ">= 1", max_iterations);
-    if (lbfgs_history < 1) detail::throw_param_error("lbfgs_history", ">= 1", lbfgs_history);
-    if (!(tol_grad >= 0.0)) detail::throw_param_error("tol_grad", ">= 0", tol_grad);
-    if (!(tol_rel_obj >= 0.0)) detail::throw_param_error("tol_rel_obj", ">= 0", tol_rel_obj);
+    if (max_iterations < 1) throw_param_error("max_iterations", ">= 1", max_iterations);
+    if (lbfgs_history < 1) throw_param_error("lbfgs_history", ">= 1", lbfgs_history);
+    if (!(tol_grad >= 0.0)) throw_param_error("tol_grad", ">= 0", tol_grad);
+    if (!(tol_rel_obj >= 0.0)) throw_param_error("tol_rel_obj", ">= 0", tol_rel_obj);
   }
 };
 

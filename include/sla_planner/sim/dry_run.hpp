@@ -196,7 +196,7 @@ DryRunResult dry_run(BasicPlanner<Perf>& planner, const std::vector<double>& num
   // ARIMA and Prophet fit a model per forecast: compute those forecasts up front, in parallel.
   unsigned threads = options.forecast_threads;
   if (threads == 0) threads = std::min(4u, std::max(1u, std::thread::hardware_concurrency()));
-  const bool costly = c.load_predictor == "arima" || c.load_predictor == "prophet";
+  const bool costly = c.load_predictor == PredictorKind::Arima || c.load_predictor == PredictorKind::Prophet;
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, n > 1 ? n - 1 : 1));
   std::vector<LoadForecast> ahead;
   if (costly && threads > 1) ahead = detail::dry_run_forecasts(planner, n, threads, observe_in);
