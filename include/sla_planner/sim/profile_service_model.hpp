@@ -24,45 +24,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <numeric>
-#include <utility>
 #include <vector>
 
-#include "sla_planner/interp/decode_interpolator.hpp"
-#include "sla_planner/interp/prefill_interpolator.hpp"
-#include "sla_planner/planner/profile_perf_model.hpp"
+#include "sla_planner/interp/profile_model.hpp"
 #include "sla_planner/profile/profile.hpp"
 
 namespace sla_planner {
 
-/// Service times of prefill and decode workers from a profile. Any type with the same three
-/// const member functions can stand in for it in FleetSimulator (e.g. round numbers in tests).
-/// Const calls are safe to make concurrently.
-class ProfileServiceModel {
-public:
-  ProfileServiceModel(PrefillInterpolator prefill, DecodeInterpolator decode)
-      : prefill_(std::move(prefill)), decode_(std::move(decode)) {}
-  /// Builds both interpolators from a loaded profile.
-  explicit ProfileServiceModel(const Profile& p) : prefill_(p.prefill), decode_(p.decode) {}
-  /// Uses the planner's interpolators (copies them).
-  explicit ProfileServiceModel(const ProfilePerfModel& perf) : prefill_(perf.prefill()), decode_(perf.decode()) {}
-
-  /// Milliseconds a prefill worker spends on one request of `isl` tokens.
-  double prefill_ms(std::int64_t isl) const { return prefill_.ttft_ms(static_cast<double>(isl)); }
-  /// Milliseconds of one decode step of a batch at `kv_usage` (fraction of max_kv_tokens()) whose
-  /// requests have `mean_context` tokens on average.
-  double decode_step_ms(double kv_usage, double mean_context) const {
-    return decode_.evaluate_exact(kv_usage, mean_context).first;
-  }
-  /// KV-cache capacity of one decode worker (tokens).
-  double max_kv_tokens() const noexcept { return decode_.max_kv_tokens(); }
-
-  const PrefillInterpolator& prefill() const noexcept { return prefill_; }
-  const DecodeInterpolator& decode() const noexcept { return decode_; }
-
-private:
-  PrefillInterpolator prefill_;
-  DecodeInterpolator decode_;
-};
+/// The simulator's name for ProfileModel (kept for existing code; the planner's is ProfilePerfModel).
+/// FleetSimulator takes any type with prefill_ms(isl), decode_step_ms(kv_usage, mean_context) and
+/// max_kv_tokens(), e.g. round numbers in tests.
+using ProfileServiceModel = ProfileModel;
 
 /// An estimate from the profile of the part of every prefill TTFT that does not occupy the prefill
 /// engine (for ReplayOptions::prefill_fixed_latency_ms): the TTFT line through the two smallest
