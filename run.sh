@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # sla_planner: one-command set-up, build and run.
 #
-#   ./run.sh demo       install what is missing (Debian 12, as root), build, run the seed example
+#   ./run.sh demo       install what is missing (Debian 12, as root), build, run the example
 #   ./run.sh test       install what is missing, build, run the whole test suite
 #   ./run.sh sanitize   build the test suite with ASan + UBSan into build-asan/ and run it
 #   ./run.sh fuzz       build the libFuzzer targets with clang into build-fuzz/ and run each briefly
@@ -32,17 +32,19 @@ install_deps() {
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-build() {  # build <dir> [cmake args...]
+build() {  # build <dir> [--target T...] [cmake args...]
   local dir=$1; shift
+  local targets=()
+  while [ "${1:-}" = "--target" ]; do targets+=(--target "$2"); shift 2; done
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
-  cmake --build "$dir" -j"$JOBS"
+  cmake --build "$dir" -j"$JOBS" "${targets[@]}"
 }
 
 cmd=${1:-}
 case "$cmd" in
   demo)
     install_deps
-    build build
+    build build --target perf_interpolation  # only what the demo runs
     ./build/tools/perf_interpolation --profile-results-dir profiling_results/H200_TP1P_TP1D \
       --isl 3000 --osl 300 --ttft 200 --itl 10
     ;;

@@ -1,4 +1,4 @@
-// Fleet replay speed on the seed trace (44,941 requests, in memory: no file reading).
+// Fleet replay speed on the sinusoidal example trace (44,941 requests, in memory: no file reading).
 //   BM_ReplayStatic/<P>/<D>   a fixed fleet, e.g. 2P2D
 //   BM_ReplayPlanner          the planner's fleet (constant predictor, decisions every 60 s)
 //   BM_ReplayConversation     the Mooncake conversation trace (ISL and OSL vary per request) on 4P4D

@@ -173,7 +173,7 @@ TEST_CASE("Exact mode evaluates the interpolant at the query and searches kv_usa
       CHECK(exact.interpolate_itl_ms(conc, ctx) == Approx(ref.itl_ms_grid()(iy, ix)).epsilon(1e-9));
       CHECK(exact.interpolate_thpt_per_gpu(conc, ctx) == Approx(ref.thpt_per_gpu_grid()(iy, ix)).epsilon(1e-9));
     }
-  // The seed query: context 3150, ITL <= 10 ms. The exact search lands between grid nodes, at the
+  // The README's example query: context 3150, ITL <= 10 ms. The exact search lands between grid nodes, at the
   // crossing of the 10 ms contour, and at least as high as the reference's node.
   const auto r = ref.find_best_throughput_per_gpu(10, 3150);
   const auto e = exact.find_best_throughput_per_gpu(10, 3150);

@@ -55,7 +55,7 @@ void replay_golden(const std::string& name) {
 }
 }  // namespace
 
-TEST_CASE("dry run reproduces the Python planner on the seed example (sin_constant)") { replay_golden("sin_constant.json"); }
+TEST_CASE("dry run reproduces the Python planner on the sinusoidal example (sin_constant)") { replay_golden("sin_constant.json"); }
 TEST_CASE("dry run under a GPU budget of 4 (sin_budget4_constant)") { replay_golden("sin_budget4_constant.json"); }
 TEST_CASE("dry run on the Mooncake conversation trace (mooncake_conv_constant)") {
   replay_golden("mooncake_conv_constant.json");

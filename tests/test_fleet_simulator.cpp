@@ -1,5 +1,5 @@
 // FleetSimulator: the request-level replay against hand-computed timelines (a service model with
-// round numbers), the H200 profile's own interpolants, and invariants on the seed's trace.
+// round numbers), the H200 profile's own interpolants, and invariants on the sinusoidal example trace (rr-5-45_i3000o300).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -302,7 +302,7 @@ TEST_CASE("schedule: startup delay, draining, removal while starting; no request
   }
 }
 
-TEST_CASE("planner-driven fleet on the seed trace: startup delay, draining and GPU time") {
+TEST_CASE("planner-driven fleet on the sinusoidal example trace: startup delay, draining and GPU time") {
   const PlannerConfig c = seed_config();
   Planner planner(c, ProfilePerfModel(h200()));
   ReplayOptions o = opts(200, 10);

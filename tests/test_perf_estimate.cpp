@@ -89,7 +89,7 @@ TEST_CASE("PerfQuery::validate names the bad field") {
   CHECK_THROWS_WITH(q.validate(), "'itl' must be a positive number of milliseconds, got nan");
 }
 
-TEST_CASE("The seed example: ISL 3000, OSL 300, TTFT 200 ms, ITL 10 ms on the bundled profile") {
+TEST_CASE("The README example: ISL 3000, OSL 300, TTFT 200 ms, ITL 10 ms on the bundled profile") {
   const Profile p = load_profile(profile_path("H200_TP1P_TP1D"));
   const PrefillInterpolator prefill(p.prefill);
   const DecodeInterpolator decode(p.decode);

@@ -31,7 +31,7 @@ Metrics load(double n, double isl, double osl) {
 }
 }  // namespace
 
-TEST_CASE("Planner sizes the seed load on the H200 profile") {
+TEST_CASE("Planner sizes the sinusoidal example's load on the H200 profile") {
   Planner p(seed_config(), ProfilePerfModel(h200()));
   p.observe(load(2243, 3000, 300));
   const Decision d = p.plan({1, 1});

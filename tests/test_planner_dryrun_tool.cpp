@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "sla_planner/planner/planner_config.hpp"
 #include "test_helpers.hpp"
 
 using namespace sla_planner;
@@ -147,7 +148,7 @@ TEST_CASE("planner_dryrun bad usage exits 2") {
   CHECK(r.err == "planner_dryrun: error: Option 'bogus' does not exist (see --help)\n");
   r = run_tool("planner_dryrun", "--dataset x.jsonl --min-endpoint 0");
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "planner_dryrun: error: 'min_endpoint' must be >= 1, got 0\n");
+  CHECK(r.err == "planner_dryrun: error: --min-endpoint must be >= 1, got 0\n");  // names the flag given
   r = run_tool("planner_dryrun", "--dataset x.jsonl --ttft abc");
   CHECK(r.exit_code == 2);
   r = run_tool("planner_dryrun", "--dataset x.jsonl --output-plot out.jpg");
@@ -155,8 +156,46 @@ TEST_CASE("planner_dryrun bad usage exits 2") {
   CHECK(r.err == "planner_dryrun: error: --output-plot must end in .png or .svg, got 'out.jpg' (see --help)\n");
   r = run_tool("planner_dryrun", "--dataset x.jsonl --load-predictor lstm");
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "planner_dryrun: error: 'load_predictor' must be one of constant, arima, prophet, kalman, got 'lstm'\n");
+  CHECK(r.err == "planner_dryrun: error: --load-predictor must be one of constant, arima, prophet, kalman, got 'lstm'\n");
   r = run_tool("planner_dryrun", "--help");
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("--dataset") != std::string::npos);
+}
+
+TEST_CASE("a bad setting gives one message from the settings table, naming the flag, the config key or the field") {
+  // Through the struct: the key.
+  PlannerConfig c;
+  c.load_prediction_window_size = 3;
+  std::string via_struct;
+  try {
+    c.validate();
+  } catch (const std::invalid_argument& e) {
+    via_struct = e.what();
+  }
+  CHECK(via_struct == "'load_prediction_window_size' must be >= 5 with load_predictor arima, got 3");
+  // Through the flag: the same sentence, naming the flag.
+  const std::string trace = test::data_path("traces/rr-5-45_i3000o300.jsonl");
+  auto r = run_tool("planner_dryrun", "--dataset " + trace + " --no-plot --load-prediction-window-size 3");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "planner_dryrun: error: --load-prediction-window-size must be >= 5 with load_predictor arima, got 3\n");
+  // Through the JSON config: the same sentence, naming the file and the key.
+  const std::string dir = test::temp_dir("settings");
+  const std::string cfg = write_file(dir, "w.json", R"({"load_prediction_window_size": 3})");
+  r = run_tool("planner_dryrun", "--dataset " + trace + " --no-plot --config " + cfg);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "planner_dryrun: error: " + cfg + ": 'load_prediction_window_size' must be >= 5 with load_predictor arima, got 3\n");
+  // A flag given overrides the file, and then the flag is named.
+  const std::string cfg2 = write_file(dir, "m.json", R"({"min_endpoint": 2})");
+  r = run_tool("planner_replay", "--dataset " + trace + " --config " + cfg2 + " --min-endpoint 0");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "planner_replay: error: --min-endpoint must be >= 1, got 0\n");
+  // Every tool with planner flags lists every setting of the table as a flag, with its help line.
+  for (const char* tool : {"planner_dryrun", "planner_replay"}) {
+    const auto h = run_tool(tool, "--help");
+    for (const auto& st : PlannerConfig::settings()) {
+      INFO(tool << " --" << st.flag);
+      CHECK(h.out.find("--" + st.flag) != std::string::npos);
+      CHECK(h.out.find(st.help.substr(0, 20)) != std::string::npos);
+    }
+  }
 }

@@ -29,7 +29,7 @@ TEST_CASE("ProfileModel answers the planner and the simulator from the same inte
   CHECK(m.decode_step_ms(0.2, 3150) == decode.evaluate_exact(0.2, 3150).first);
   CHECK(m.decode_best(10, 3150).thpt_per_gpu == decode.find_best_throughput_per_gpu(10, 3150).thpt_per_gpu);
   CHECK(m.max_kv_tokens() == h200().decode.max_kv_tokens);
-  // The seed example's numbers (perf_interpolation): TTFT 60.46 ms at ISL 3000.
+  // The README example's numbers (perf_interpolation): TTFT 60.46 ms at ISL 3000.
   CHECK(m.prefill_ttft_ms(3000) == Approx(60.45866867507648).epsilon(1e-12));
 }
 

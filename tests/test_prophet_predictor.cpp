@@ -66,7 +66,7 @@ double share_within_one_percent(const std::string& file, ProphetParams params = 
 }  // namespace
 
 TEST_CASE("Prophet matches R prophet on the shared golden windows", "[prophet][golden]") {
-  // Issue 3 asks for >= 95% within 1%. Below 100 points Prophet (and so this class) optimizes with
+  // The target is >= 95% within 1%. Below 100 points Prophet (and so this class) optimizes with
   // Stan's Newton method, reproduced step for step: every window agrees to about 1e-10.
   for (const char* file : {"sin_request_counts.json", "mooncake_conversation_request_counts.json",
                            "prophet/azure_conv_request_counts.json"}) {

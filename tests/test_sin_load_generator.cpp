@@ -46,7 +46,7 @@ std::string generate_text(const SinLoadParams& p) {
 }
 
 SinLoadParams seed_example(std::uint64_t seed) {
-  SinLoadParams p;  // the seed's command line
+  SinLoadParams p;  // the README's example command line
   p.time_duration = 1800;
   p.request_rate_min = 5;
   p.request_rate_max = 45;
@@ -208,7 +208,7 @@ TEST_CASE("uniform ids and Lemire's bounded draw") {
   CHECK(sla_planner::detail::log_factorial(1000) == Approx(std::lgamma(1001.0)).epsilon(1e-14));
 }
 
-TEST_CASE("the seed's example: about 45,000 requests following the sinusoid") {
+TEST_CASE("the README's example: about 45,000 requests following the sinusoid") {
   for (std::uint64_t seed : {1u, 2u, 3u}) {
     const SinLoadParams p = seed_example(seed);
     const auto reqs = generate(p);

@@ -3,7 +3,7 @@
 //
 // The C++ counterpart of NVIDIA Dynamo's perf_interpolation.py: loads a profile (a directory or a
 // pre-swept row), estimates prefill TTFT/throughput at the ISL and the best decode throughput under
-// the ITL target at context isl + osl/2, and prints them as text (the seed's form) or as JSON.
+// the ITL target at context isl + osl/2, and prints them as text (the Python tool's form) or as JSON.
 #include <sys/stat.h>
 
 #include <charconv>
@@ -102,50 +102,52 @@ void print_json(const sla_planner::PerfEstimate& e) {
   std::printf("%s\n", j.dump().c_str());
 }
 
+int run(int argc, char** argv) {
+  cxxopts::Options opts(kTool,
+                        "What one GPU sustains under TTFT/ITL targets: prefill TTFT and throughput at the ISL, "
+                        "decode throughput at the best KV usage meeting the ITL target (context isl + osl/2).\n"
+                        "Exit codes: 0 ok, 1 bad data, 2 bad usage.");
+  opts.add_options()
+      ("profile-results-dir", "profile directory (selected_{prefill,decode}_interpolation/raw_data.npz or "
+                              "*_raw_data.json), or use-pre-swept-results:<gpu_type>:<model>:<framework>:"
+                              "<framework_version>:<tp>:<dp>:<pp>:<block_size>:<max_batch_size>:<gpu_count>",
+       cxxopts::value<std::string>(), "DIR")
+      ("pre-swept-root", "folder holding <gpu_type>/<framework>/<model>/{prefill,decode}.npz (default: "
+                         "profiling_results/pre_swept, else the bundled copy)",
+       cxxopts::value<std::string>(), "DIR")
+      ("isl", "input sequence length (tokens)", cxxopts::value<std::string>()->default_value("3000"), "N")
+      ("osl", "output sequence length (tokens)", cxxopts::value<std::string>()->default_value("150"), "N")
+      ("ttft", "TTFT target (milliseconds)", cxxopts::value<std::string>()->default_value("100"), "MS")
+      ("itl", "ITL target (milliseconds)", cxxopts::value<std::string>()->default_value("10"), "MS")
+      ("json", "print one JSON object instead of text")
+      ("h,help", "show this help");
+  const auto parsed = sla_tools::parse_command_line(opts, argc, argv);
+  if (!parsed) return static_cast<int>(sla_tools::kOk);
+  const cxxopts::ParseResult& r = *parsed;
+  if (!r.count("profile-results-dir")) throw sla_tools::UsageError("--profile-results-dir is required");
+
+  sla_planner::PerfQuery q;
+  q.isl = parse_long(r, "isl");
+  q.osl = parse_long(r, "osl");
+  q.ttft_ms = parse_double(r, "ttft");
+  q.itl_ms = parse_double(r, "itl");
+  q.validate();
+
+  const std::string dir = r["profile-results-dir"].as<std::string>();
+  const std::string root = r.count("pre-swept-root") ? r["pre-swept-root"].as<std::string>() : sla_tools::default_pre_swept_root();
+  const auto profile = sla_planner::load_profile(dir, root);
+  const sla_planner::PrefillInterpolator prefill(profile.prefill);
+  const sla_planner::DecodeInterpolator decode(profile.decode);
+  const auto estimate = sla_planner::estimate_performance(prefill, decode, q);
+
+  if (r.count("json")) print_json(estimate);
+  else print_text(estimate, dir);
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) throw sla_planner::DataError("<stdout>: write failed");
+  return static_cast<int>(sla_tools::kOk);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  return sla_tools::run_main(kTool, [&] {
-    cxxopts::Options opts(kTool,
-                          "What one GPU sustains under TTFT/ITL targets: prefill TTFT and throughput at the ISL, "
-                          "decode throughput at the best KV usage meeting the ITL target (context isl + osl/2).\n"
-                          "Exit codes: 0 ok, 1 bad data, 2 bad usage.");
-    opts.add_options()
-        ("profile-results-dir", "profile directory (selected_{prefill,decode}_interpolation/raw_data.npz or "
-                                "*_raw_data.json), or use-pre-swept-results:<gpu_type>:<model>:<framework>:"
-                                "<framework_version>:<tp>:<dp>:<pp>:<block_size>:<max_batch_size>:<gpu_count>",
-         cxxopts::value<std::string>(), "DIR")
-        ("pre-swept-root", "folder holding <gpu_type>/<framework>/<model>/{prefill,decode}.npz (default: "
-                           "profiling_results/pre_swept, else the bundled copy)",
-         cxxopts::value<std::string>(), "DIR")
-        ("isl", "input sequence length (tokens)", cxxopts::value<std::string>()->default_value("3000"), "N")
-        ("osl", "output sequence length (tokens)", cxxopts::value<std::string>()->default_value("150"), "N")
-        ("ttft", "TTFT target (milliseconds)", cxxopts::value<std::string>()->default_value("100"), "MS")
-        ("itl", "ITL target (milliseconds)", cxxopts::value<std::string>()->default_value("10"), "MS")
-        ("json", "print one JSON object instead of text")
-        ("h,help", "show this help");
-    const auto parsed = sla_tools::parse_command_line(opts, argc, argv);
-    if (!parsed) return static_cast<int>(sla_tools::kOk);
-    const cxxopts::ParseResult& r = *parsed;
-    if (!r.count("profile-results-dir")) throw sla_tools::UsageError("--profile-results-dir is required");
-
-    sla_planner::PerfQuery q;
-    q.isl = parse_long(r, "isl");
-    q.osl = parse_long(r, "osl");
-    q.ttft_ms = parse_double(r, "ttft");
-    q.itl_ms = parse_double(r, "itl");
-    q.validate();
-
-    const std::string dir = r["profile-results-dir"].as<std::string>();
-    const std::string root = r.count("pre-swept-root") ? r["pre-swept-root"].as<std::string>() : sla_tools::default_pre_swept_root();
-    const auto profile = sla_planner::load_profile(dir, root);
-    const sla_planner::PrefillInterpolator prefill(profile.prefill);
-    const sla_planner::DecodeInterpolator decode(profile.decode);
-    const auto estimate = sla_planner::estimate_performance(prefill, decode, q);
-
-    if (r.count("json")) print_json(estimate);
-    else print_text(estimate, dir);
-    if (std::fflush(stdout) != 0 || std::ferror(stdout)) throw sla_planner::DataError("<stdout>: write failed");
-    return static_cast<int>(sla_tools::kOk);
-  });
+  return sla_tools::run_main(kTool, [&] { return run(argc, argv); });
 }

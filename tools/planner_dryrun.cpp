@@ -113,9 +113,8 @@ int run(int argc, char** argv) {
       ("no-plot", "Do not draw the plot")
       ("output-json", "Write args, series and summary as JSON", cxxopts::value<std::string>())
       ("output-csv", "Write one row per interval as CSV", cxxopts::value<std::string>())
-      ("progress", "Progress bar on stderr (default: when stderr is a terminal and the run is long)")
-      ("no-progress", "Never show a progress bar")
       ("h,help", "Show this help");
+  add_progress_flags(opts);
   add_planner_flags(opts);
   const auto parsed = parse_command_line(opts, argc, argv);
   if (!parsed) return kOk;
@@ -161,8 +160,7 @@ int run(int argc, char** argv) {
     planner.warm_up(warm.num_req_double(), warm.isl, warm.osl);
   }
 
-  Progress run_bar(pf.show(slow_predictor && series.size() > 100),
-                   "dry run     ");
+  Progress run_bar(pf.show_for_fits(slow_predictor ? series.size() : 0), "dry run     ");
   dro.progress = [&](std::size_t done, std::size_t total) { run_bar.update(double(done), double(total)); };
   const DryRunResult res = dry_run(planner, series.num_req_double(), series.isl, series.osl, dro);
   run_bar.finish();

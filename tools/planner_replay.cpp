@@ -202,9 +202,8 @@ int run(int argc, char** argv) {
       ("output-json", "Write args and one object per fleet as JSON", cxxopts::value<std::string>())
       ("output-plot", "Goodput bars and the planner's fleet over time (.png or .svg)", cxxopts::value<std::string>())
       ("markdown", "Print the table as Markdown")
-      ("progress", "Progress bar on stderr (default: when stderr is a terminal and the trace is long)")
-      ("no-progress", "Never show a progress bar")
       ("h,help", "Show this help");
+  add_progress_flags(opts);
   add_planner_flags(opts);
   const auto parsed = parse_command_line(opts, argc, argv);
   if (!parsed) return kOk;
@@ -261,9 +260,8 @@ int run(int argc, char** argv) {
                  static_cast<unsigned long long>(stats.invalid), stats.first_error.c_str());
 
   std::vector<ReplayResult> results;
-  const bool long_run = requests.size() > 200000;
   auto replay = [&](const std::string& label, auto&& body) {
-    Progress bar(pf.show(long_run), "replay " + label);
+    Progress bar(pf.show_for_items(requests.size()), "replay " + label);
     ReplayOptions with_bar = ro;
     with_bar.progress = [&](std::size_t done, std::size_t total) { bar.update(double(done), double(total)); };
     const FleetSimulator<> s(sim.service(), with_bar);

@@ -6,7 +6,10 @@
 //   - exits 0 on success, 1 on bad data (DataError, I/O), 2 on bad usage (flags, arguments);
 //   - prints one line "<tool>: error: <what>" on stderr on failure;
 //   - writes output files completely or not at all (OutputFile: write to a temporary, then rename);
-//   - shows a progress bar on stderr for long runs (Progress).
+//   - shows a progress bar on stderr by one rule (ProgressFlags): always with --progress, never with
+//     --no-progress, and otherwise when stderr is a terminal and the work is large — an input over
+//     64 MiB, more than 200,000 requests to produce or replay, or more than 100 forecasts that
+//     each fit a model.
 #pragma once
 
 #include <unistd.h>
@@ -14,6 +17,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -166,6 +170,31 @@ private:
 
 /// True when stderr is a terminal.
 inline bool stderr_is_tty() { return ::isatty(STDERR_FILENO) == 1; }
+
+/// Adds --progress and --no-progress.
+inline void add_progress_flags(cxxopts::Options& opts) {
+  opts.add_options()("progress", "Progress bar on stderr (default: when stderr is a terminal and the work is large)")(
+      "no-progress", "Never show a progress bar");
+}
+
+/// The one rule for progress bars: shown when --progress is given; never with --no-progress;
+/// otherwise when stderr is a terminal and the work is large.
+struct ProgressFlags {
+  static constexpr std::uint64_t kLargeInputBytes = std::uint64_t(64) << 20;  ///< an input file this big is large
+  static constexpr std::uint64_t kLargeItemCount = 200000;  ///< this many requests to produce or replay is large
+  static constexpr std::uint64_t kLargeFitCount = 100;      ///< this many model-fitting forecasts is large
+  bool forced = false, off = false;
+  ProgressFlags() = default;
+  explicit ProgressFlags(const cxxopts::ParseResult& r) : forced(r.count("progress") != 0), off(r.count("no-progress") != 0) {}
+  /// Whether a bar shows for work that is large (true) or not.
+  bool show(bool large) const { return forced || (!off && large && stderr_is_tty()); }
+  /// ... for an input of `bytes`.
+  bool show_for_bytes(std::uint64_t bytes) const { return show(bytes > kLargeInputBytes); }
+  /// ... for `items` requests (lines, or replayed requests).
+  bool show_for_items(std::uint64_t items) const { return show(items > kLargeItemCount); }
+  /// ... for `intervals` forecasts that each fit a model (ARIMA, Prophet: milliseconds apiece).
+  bool show_for_fits(std::uint64_t intervals) const { return show(intervals > kLargeFitCount); }
+};
 
 /// A progress bar on stderr: "[#########           ]  45%  1.2 s", redrawn at most 10 times a second.
 class Progress {

@@ -83,22 +83,13 @@ inline void check_plot_path(const std::string& path) {
   if (!ends(".png") && !ends(".svg")) throw UsageError("--output-plot must end in .png or .svg, got '" + path + "'");
 }
 
-/// --progress / --no-progress: a bar is shown when forced, or when stderr is a terminal and the
-/// caller finds the run long enough.
-struct ProgressFlags {
-  bool forced = false, off = false;
-  explicit ProgressFlags(const cxxopts::ParseResult& r) : forced(r.count("progress") != 0), off(r.count("no-progress") != 0) {}
-  bool show(bool long_run) const { return forced || (!off && long_run && stderr_is_tty()); }
-};
-
-/// Trace-reading options from --skip-invalid, reporting progress to `bar` for inputs over 64 MiB
-/// (or always when --progress is given).
+/// Trace-reading options from --skip-invalid, reporting progress to `bar` when the progress rule
+/// (ProgressFlags::show_for_bytes) holds for the input's size.
 inline sla_planner::MooncakeReadOptions trace_read_options(const cxxopts::ParseResult& r, const ProgressFlags& pf, Progress& bar) {
   sla_planner::MooncakeReadOptions mro;
   mro.skip_invalid = r.count("skip-invalid") != 0;
-  const bool forced = pf.forced;
-  mro.on_progress = [&bar, forced](std::uint64_t done, std::uint64_t total) {
-    if (total > (64u << 20) || forced) bar.update(static_cast<double>(done), static_cast<double>(total));
+  mro.on_progress = [&bar, pf](std::uint64_t done, std::uint64_t total) {
+    if (pf.show_for_bytes(total)) bar.update(static_cast<double>(done), static_cast<double>(total));
   };
   return mro;
 }

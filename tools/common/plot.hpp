@@ -189,8 +189,8 @@ inline void panel(const PlotPanel& p, double x0, double x1, double y0, double y1
 
 /// Renders `panels` on a rows × cols grid into `path` (PNG, or SVG when it ends in ".svg"),
 /// `width` × `height` pixels. The file appears complete or not at all. PNGs are rendered in memory
-/// by PLplot's memcairo device and encoded with zlib (write_png_rgb): about 4× faster than cairo's
-/// own PNG writer at this size.
+/// by PLplot's memcairo device and encoded with zlib (write_png_rgb), which is faster than cairo's
+/// own PNG writer.
 /// \throws UsageError for another extension, sla_planner::DataError when the file cannot be written
 inline void render_figure(const std::string& path, int width, int height, int rows, int cols,
                           const std::vector<PlotPanel>& panels, const std::string& suptitle = "") {

@@ -82,9 +82,8 @@ MooncakeReadStats read_mooncake_batches(const std::string& path, OnBatch&& on_ba
   options.validate();
   detail::LineSource source(path, options.window_bytes, options.max_line_bytes);
   // Automatic threading: an input of fewer than 8 windows is cut into 8 blocks (at least 256 KiB
-  // each) so that every thread gets work, and smaller buffers are faster to fault in (the 5 MB seed
-  // trace: 14.8 ms with one 4 MiB-window thread, 9.2 ms with two on 640 KiB blocks); threads only
-  // start for 4 blocks or more.
+  // each) so that every thread gets work, and smaller buffers are faster to fault in (README,
+  // Performance); threads only start for 4 blocks or more.
   const std::uint64_t size = source.input_size();
   std::size_t window = options.window_bytes;
   if (options.threads == 0 && size > 0 && size < 8 * std::uint64_t(window)) {

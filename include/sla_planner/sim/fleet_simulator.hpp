@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Request-level, discrete-event replay of a disaggregated prefill/decode fleet: what AIPerf
-// would measure replaying a mooncake trace against a Dynamo deployment (the seed's end-to-end
+// would measure replaying a mooncake trace against a Dynamo deployment (Dynamo's end-to-end
 // planner test, tests/planner/README.md in ai-dynamo/dynamo), on a model of the hardware made
 // from the profile. The model:
 //   - Requests arrive as in the trace. The router sends each to the ready prefill worker with the

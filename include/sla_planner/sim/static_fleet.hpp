@@ -1,7 +1,7 @@
 // sla_planner — header-only SLA planner for disaggregated LLM serving.
 // SPDX-License-Identifier: Apache-2.0
 //
-// A fixed fleet for a replay, named as the seed's end-to-end test names its deployments (2P2D =
+// A fixed fleet for a replay, named as Dynamo's end-to-end planner test names its deployments (2P2D =
 // two prefill and two decode workers).
 #pragma once
 

@@ -5,7 +5,7 @@
 // Dynamo's planner dry run and predictor warm-up extract from a mooncake trace
 // (planner/utils/trace_data_extractor.py, extract_metrics_from_mooncake): interval index =
 // floor(timestamp_ms / 1000 / interval_s) with Python's float floor division. Differences from
-// that code (as the project's issue 5 asks): an empty interval inside the trace is kept with
+// that code: an empty interval inside the trace is kept with
 // 0 requests and the previous interval's mean ISL/OSL (Dynamo reports 0 / 0 there); a time scale
 // can divide timestamps first. Leading and trailing empty intervals never appear.
 #pragma once
