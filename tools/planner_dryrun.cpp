@@ -89,9 +89,7 @@ void write_plot(const std::string& path, const DryRunSeries& s, const PlannerCon
   p[3].lines = {{t, s.d_thpt, "load", kBlue, kSolid},
                 {t, s.safe_d_thpt, "safe limit", kGreen, kDashed},
                 {t, d(s.num_d), "workers", kVermillion, kSolid, 2.5, true, true}};
-  std::string name = dataset;
-  if (const auto slash = name.find_last_of('/'); slash != std::string::npos) name = name.substr(slash + 1);
-  render_figure(path, 1500, 1000, 2, 2, p, "Planner dry run: " + name);
+  render_figure(path, 1500, 1000, 2, 2, p, "Planner dry run: " + base_name(dataset));
 }
 
 int run(int argc, char** argv) {

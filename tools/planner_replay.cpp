@@ -170,9 +170,7 @@ void write_plot(const std::string& path, const std::vector<ReplayResult>& rs, co
     const bool main = has_planner && k == 0;
     p[3].lines.push_back({t_of(rs[k]), att, rs[k].name, colors[k % 7], main ? kSolid : kDashed, main ? 2.5 : 1.5, true});
   }
-  std::string name = dataset;
-  if (const auto slash = name.find_last_of('/'); slash != std::string::npos) name = name.substr(slash + 1);
-  render_figure(path, 1500, 1000, 2, 2, p, "Fleet replay: " + name);
+  render_figure(path, 1500, 1000, 2, 2, p, "Fleet replay: " + base_name(dataset));
 }
 
 int run(int argc, char** argv) {

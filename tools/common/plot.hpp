@@ -187,6 +187,12 @@ inline void panel(const PlotPanel& p, double x0, double x1, double y0, double y1
 }
 }  // namespace detail
 
+/// The file name of `path` without its folders, for a figure title.
+inline std::string base_name(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 /// Renders `panels` on a rows × cols grid into `path` (PNG, or SVG when it ends in ".svg"),
 /// `width` × `height` pixels. The file appears complete or not at all. PNGs are rendered in memory
 /// by PLplot's memcairo device and encoded with zlib (write_png_rgb), which is faster than cairo's

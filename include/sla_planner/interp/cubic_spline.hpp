@@ -10,11 +10,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "sla_planner/util/checks.hpp"
 
 namespace sla_planner {
 
@@ -71,12 +72,7 @@ public:
   const std::vector<double>& y() const noexcept { return y_; }
 
 private:
-  static std::string fmt(double v) {
-    std::ostringstream os;
-    os.precision(17);
-    os << v;
-    return os.str();
-  }
+  static std::string fmt(double v) { return format_number(v); }
 
   std::size_t segment(double t) const noexcept {
     // Index i of the segment [x_i, x_{i+1}] holding t; end segments extend outward. NaN maps to 0.

@@ -7,9 +7,9 @@
 #include <cmath>
 #include <cstddef>
 #include <functional>
-#include <sstream>
-#include <stdexcept>
 #include <string>
+
+#include "sla_planner/util/checks.hpp"
 
 namespace sla_planner {
 
@@ -47,30 +47,14 @@ struct ReplayOptions {
 
   /// \throws std::invalid_argument naming the field, its range and the value
   void validate() const {
-    positive("ttft_ms", ttft_ms);
-    positive("itl_ms", itl_ms);
-    positive("interval_s", interval_s);
-    non_negative("startup_delay_s", startup_delay_s);
-    non_negative("kv_transfer_ms", kv_transfer_ms);
-    non_negative("prefill_fixed_latency_ms", prefill_fixed_latency_ms);
-    if (start_num_p < 1) throw std::invalid_argument("'start_num_p' must be >= 1, got " + std::to_string(start_num_p));
-    if (start_num_d < 1) throw std::invalid_argument("'start_num_d' must be >= 1, got " + std::to_string(start_num_d));
-  }
-
-private:
-  static std::string fmt(double v) {
-    std::ostringstream os;
-    os.precision(17);
-    os << v;
-    return os.str();
-  }
-  static void positive(const char* name, double v) {
-    if (!(v > 0) || !std::isfinite(v))
-      throw std::invalid_argument(std::string("'") + name + "' must be > 0, got " + fmt(v));
-  }
-  static void non_negative(const char* name, double v) {
-    if (!(v >= 0) || !std::isfinite(v))
-      throw std::invalid_argument(std::string("'") + name + "' must be >= 0, got " + fmt(v));
+    check_positive("ttft_ms", ttft_ms);
+    check_positive("itl_ms", itl_ms);
+    check_positive("interval_s", interval_s);
+    check_non_negative("startup_delay_s", startup_delay_s);
+    check_non_negative("kv_transfer_ms", kv_transfer_ms);
+    check_non_negative("prefill_fixed_latency_ms", prefill_fixed_latency_ms);
+    check_at_least("start_num_p", start_num_p, 1);
+    check_at_least("start_num_d", start_num_d, 1);
   }
 };
 
