@@ -14,6 +14,8 @@ namespace sla_planner::test {
 class LocalServer {
 public:
   LocalServer() {
+    // Short keep-alive so stop() does not wait long for idle client connections.
+    server.set_keep_alive_timeout(1);
     port_ = server.bind_to_any_port("127.0.0.1");
     if (port_ <= 0) throw std::runtime_error("cannot bind a local port");
     // The socket already listens: connections queue until the accept loop starts.
