@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -146,4 +148,53 @@ TEST_CASE("options are validated") {
   o = HttpOptions{};
   o.client_cert_file = "c.pem";
   CHECK_THROWS_WITH(o.validate(), "'client_cert_file' and 'client_key_file' must be given together");
+}
+
+namespace {
+std::string tls(const std::string& name) { return std::string(SLA_PLANNER_TEST_DATA_DIR) + "/tls/" + name; }
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+TEST_CASE("https with a private CA and a client certificate, from files or from memory") {
+  using sla_planner::test::BasicLocalServer;
+  // the server demands a client certificate signed by the test CA
+  BasicLocalServer<httplib::SSLServer> s(tls("server.crt").c_str(), tls("server.key").c_str(), tls("ca.crt").c_str());
+  s.server.Get("/who", [](const httplib::Request&, httplib::Response& res) { res.set_content("tls ok", "text/plain"); });
+  s.start();
+
+  HttpOptions files;
+  files.ca_file = tls("ca.crt");
+  files.client_cert_file = tls("client.crt");
+  files.client_key_file = tls("client.key");
+  HttpResult r = HttpClient(files).get(s.url() + "/who");
+  CHECK(r.ok());
+  CHECK(r.body == "tls ok");
+
+  HttpOptions memory;
+  memory.ca_pem = read_file(tls("ca.crt"));
+  memory.client_cert_pem = read_file(tls("client.crt"));
+  memory.client_key_pem = read_file(tls("client.key"));
+  r = HttpClient(memory).get(s.url() + "/who");
+  CHECK(r.ok());
+  CHECK(r.body == "tls ok");
+
+  HttpOptions no_ca = memory;  // the server's certificate is not trusted by the system's CAs
+  no_ca.ca_pem.clear();
+  r = HttpClient(no_ca).get(s.url() + "/who");
+  CHECK(r.error == HttpErrorKind::other);
+  INFO(r.message);
+  CHECK(r.message.find("certificate") != std::string::npos);
+
+  no_ca.insecure_skip_tls_verify = true;
+  CHECK(HttpClient(no_ca).get(s.url() + "/who").ok());
+
+  HttpOptions no_client_cert;
+  no_client_cert.ca_pem = memory.ca_pem;
+  r = HttpClient(no_client_cert).get(s.url() + "/who");
+  CHECK_FALSE(r.ok());
 }

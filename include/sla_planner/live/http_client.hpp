@@ -89,9 +89,22 @@ public:
       curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->data());
       curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
     }
-    if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
-    if (!options_.client_cert_file.empty()) {
+    if (!options_.ca_pem.empty()) {
+      curl_blob b{const_cast<char*>(options_.ca_pem.data()), options_.ca_pem.size(), CURL_BLOB_COPY};
+      curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &b);
+    } else if (!options_.ca_file.empty()) {
+      curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
+    }
+    if (!options_.client_cert_pem.empty()) {
+      curl_blob b{const_cast<char*>(options_.client_cert_pem.data()), options_.client_cert_pem.size(), CURL_BLOB_COPY};
+      curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &b);
+    } else if (!options_.client_cert_file.empty()) {
       curl_easy_setopt(h, CURLOPT_SSLCERT, options_.client_cert_file.c_str());
+    }
+    if (!options_.client_key_pem.empty()) {
+      curl_blob b{const_cast<char*>(options_.client_key_pem.data()), options_.client_key_pem.size(), CURL_BLOB_COPY};
+      curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &b);
+    } else if (!options_.client_key_file.empty()) {
       curl_easy_setopt(h, CURLOPT_SSLKEY, options_.client_key_file.c_str());
     }
     if (options_.insecure_skip_tls_verify) {

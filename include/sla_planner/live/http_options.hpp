@@ -23,6 +23,11 @@ struct HttpOptions {
   /// PEM client certificate and key for https client authentication (both or neither).
   std::string client_cert_file;
   std::string client_key_file;  ///< PEM private key of client_cert_file
+  /// The same three as PEM text in memory (e.g. from a kubeconfig's *-data fields); used
+  /// instead of the corresponding file when not empty.
+  std::string ca_pem;
+  std::string client_cert_pem;  ///< PEM client certificate
+  std::string client_key_pem;   ///< PEM private key of client_cert_pem
   /// Skip TLS certificate verification (only for tests and trusted networks).
   bool insecure_skip_tls_verify = false;
 
@@ -31,8 +36,9 @@ struct HttpOptions {
     check_seconds("connect_timeout_s", connect_timeout_s);
     check_seconds("total_timeout_s", total_timeout_s);
     if (max_body_bytes < 1) throw std::invalid_argument("'max_body_bytes' must be >= 1, got 0");
-    if (client_cert_file.empty() != client_key_file.empty())
-      throw std::invalid_argument("'client_cert_file' and 'client_key_file' must be given together");
+    const bool cert = !client_cert_file.empty() || !client_cert_pem.empty();
+    const bool key = !client_key_file.empty() || !client_key_pem.empty();
+    if (cert != key) throw std::invalid_argument("'client_cert_file' and 'client_key_file' must be given together");
   }
 
 private:
