@@ -519,15 +519,15 @@ TEST_CASE("static fleet names") {
 
 TEST_CASE("percentiles as numpy.percentile (linear)") {
   std::vector<double> v = {4, 1, 3, 2};
-  CHECK(detail::percentile_linear(v, 50) == Approx(2.5));
-  CHECK(detail::percentile_linear(v, 90) == Approx(3.7));
-  CHECK(detail::percentile_linear(v, 99) == Approx(3.97));
-  CHECK(detail::percentile_linear(v, 0) == 1.0);
-  CHECK(detail::percentile_linear(v, 100) == 4.0);
+  CHECK(percentile_inplace(v, 50) == Approx(2.5));
+  CHECK(percentile_inplace(v, 90) == Approx(3.7));
+  CHECK(percentile_inplace(v, 99) == Approx(3.97));
+  CHECK(percentile_inplace(v, 0) == 1.0);
+  CHECK(percentile_inplace(v, 100) == 4.0);
   std::vector<double> one = {7};
-  CHECK(detail::percentile_linear(one, 99) == 7.0);
+  CHECK(percentile_inplace(one, 99) == 7.0);
   std::vector<double> none;
-  CHECK(detail::percentile_linear(none, 50) == 0.0);
+  CHECK(percentile_inplace(none, 50) == 0.0);
 }
 
 TEST_CASE("load_replay_requests sorts by arrival and scales time") {
