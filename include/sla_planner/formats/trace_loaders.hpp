@@ -83,13 +83,15 @@ inline ReplayWorkload load_replay_workload(const std::string& path, const Moonca
   const MooncakeReadStats st = read_mooncake_batches(
       path,
       [&](const TraceRecord* r, std::size_t n, const std::uint64_t* ids, const std::uint32_t* counts) {
+        // A batch's ids are contiguous: one copy for all of them.
+        std::uint64_t end = w.block_hashes.size();
         for (std::size_t i = 0; i < n; ++i) {
           w.requests.push_back({time_scale == 1.0 ? r[i].timestamp_ms : r[i].timestamp_ms / time_scale,
                                 r[i].input_length, r[i].output_length});
-          w.block_hashes.insert(w.block_hashes.end(), ids, ids + counts[i]);
-          ids += counts[i];
-          w.hash_offsets.push_back(w.block_hashes.size());
+          end += counts[i];
+          w.hash_offsets.push_back(end);
         }
+        w.block_hashes.insert(w.block_hashes.end(), ids, ids + (end - w.block_hashes.size()));
       },
       options);
   if (stats) *stats = st;
