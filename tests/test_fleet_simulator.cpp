@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <set>
 
 #include "sla_planner/formats/trace_loaders.hpp"
 #include "sla_planner/formats/profile_loader.hpp"
@@ -527,4 +528,223 @@ TEST_CASE("load_replay_requests sorts by arrival and scales time") {
   const auto fast = load_replay_requests(test::data_path("traces/rr-5-45_i3000o300.jsonl"), {}, 2.0);
   CHECK(fast.back().arrival_ms == 1799875.0 / 2);
   CHECK_THROWS_WITH(load_replay_requests("x.jsonl", {}, 0.0), Contains("'time_scale' must be > 0"));
+}
+
+// ---- chunked prefill, prefix caching, routing, KV transfer
+
+namespace {
+
+/// A prefill profile on the line TTFT(n) = 10 + 0.01 n: with a fixed latency of 5 ms a pass costs
+/// o = 5 ms plus 0.01 ms per token computed, at any ISL.
+PrefillCostModel linear_cost() {
+  PrefillProfile p;
+  p.isl = {1000, 2000, 3000, 4000};
+  p.ttft_ms = {20, 30, 40, 50};
+  p.thpt_per_gpu = {1, 1, 1, 1};
+  p.source = "linear";
+  return PrefillCostModel(p, 5.0);
+}
+
+ReplayOptions chunked(std::int64_t budget = 8192) {
+  ReplayOptions o = opts();
+  o.prefill_model = PrefillModel::chunked;
+  o.prefill_fixed_latency_ms = 5.0;
+  o.max_num_batched_tokens = budget;
+  return o;
+}
+
+ReplayWorkload workload(std::vector<ReplayRequest> r, std::vector<std::vector<std::uint64_t>> ids) {
+  ReplayWorkload w;
+  w.requests = std::move(r);
+  w.hash_offsets.push_back(0);
+  for (const auto& v : ids) {
+    w.block_hashes.insert(w.block_hashes.end(), v.begin(), v.end());
+    w.hash_offsets.push_back(w.block_hashes.size());
+  }
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("chunked prefill: three prompts queued behind a pass share the next pass") {
+  const FleetSimulator<LinearService> sim(LinearService{}, chunked(), linear_cost());
+  // r0 starts a pass alone at 0: 5 + 10 = 15 ms. r1..r3 arrive meanwhile and share the next pass,
+  // 15 → 15 + 5 + 3 × 10 = 50 ms; each prefill then ends the fixed 5 ms later.
+  const ReplayResult r = sim.run_static({{0.0, 1000, 1}, {1.0, 1000, 1}, {2.0, 1000, 1}, {3.0, 1000, 1}}, fleet(1, 1));
+  CHECK(r.timings[0].prefill_start_ms == 0.0);
+  CHECK(r.timings[0].prefill_end_ms == Approx(20.0));
+  for (int i = 1; i <= 3; ++i) {
+    CHECK(r.timings[i].prefill_start_ms == 15.0);
+    CHECK(r.timings[i].prefill_end_ms == Approx(55.0));
+    CHECK(r.timings[i].ttft_ms == Approx(55.0 - i));  // one output token: it is the first
+  }
+  CHECK(r.prefill_tokens_computed == 4000);
+  CHECK(r.prefix_hit_rate == 0.0);
+}
+
+TEST_CASE("chunked prefill: a prompt longer than the budget is split over three passes") {
+  const FleetSimulator<LinearService> sim(LinearService{}, chunked(1000), linear_cost());
+  // 2500 tokens with 1000 per pass: 15 + 15 + 10 ms (three overheads instead of one).
+  const ReplayResult one = sim.run_static({{0.0, 2500, 1}}, fleet(1, 1));
+  CHECK(one.timings[0].prefill_end_ms == Approx(40.0 + 5.0));
+  // A 500-token prompt arriving during the first pass waits for the long one's chunks (it continues
+  // first), then shares the third pass: 30 → 30 + 5 + 5 + 5 = 45 ms.
+  const ReplayResult two = sim.run_static({{0.0, 2500, 1}, {1.0, 500, 1}}, fleet(1, 1));
+  CHECK(two.timings[0].prefill_end_ms == Approx(50.0));
+  CHECK(two.timings[1].prefill_start_ms == 30.0);
+  CHECK(two.timings[1].prefill_end_ms == Approx(50.0));
+  // In one pass it would take W(2500) = 5 + 25 ms.
+  const FleetSimulator<LinearService> big(LinearService{}, chunked(8192), linear_cost());
+  CHECK(big.run_static({{0.0, 2500, 1}}, fleet(1, 1)).timings[0].prefill_end_ms == Approx(35.0));
+}
+
+TEST_CASE("chunked prefill on the H200 profile: twice the largest ISL takes longer than the largest") {
+  const double fixed = estimate_prefill_fixed_latency_ms(h200());
+  const PrefillCostModel cost(h200().prefill, fixed);
+  ReplayOptions o = opts(1e9, 1e9);
+  o.prefill_fixed_latency_ms = fixed;
+  o.prefill_model = PrefillModel::chunked;
+  const auto nmax = static_cast<std::int64_t>(cost.max_isl());
+  for (std::int64_t budget : {std::int64_t(8192), std::int64_t(1) << 40}) {
+    o.max_num_batched_tokens = budget;
+    const FleetSimulator<> sim(ProfileServiceModel(h200()), o, cost);
+    const double at_max = sim.run_static({{0.0, nmax, 1}}, fleet(1, 1)).timings[0].prefill_end_ms;
+    const double twice = sim.run_static({{0.0, 2 * nmax, 1}}, fleet(1, 1)).timings[0].prefill_end_ms;
+    CHECK(twice > at_max + 0.5 * (at_max - fixed));
+    if (budget > 2 * nmax) {  // one pass: exactly W(n) + the fixed latency
+      CHECK(at_max == Approx(PrefillInterpolator(h200().prefill).ttft_ms(static_cast<double>(nmax))));
+      CHECK(twice == Approx(cost.lone_ms(2.0 * static_cast<double>(nmax)) + fixed));
+    }
+  }
+  // The one-at-a-time model clamps the ISL: both take the same time.
+  ReplayOptions s = opts(1e9, 1e9);
+  s.prefill_fixed_latency_ms = fixed;
+  const FleetSimulator<> single(ProfileServiceModel(h200()), s);
+  CHECK(single.run_static({{0.0, 2 * nmax, 1}}, fleet(1, 1)).timings[0].prefill_end_ms ==
+        single.run_static({{0.0, nmax, 1}}, fleet(1, 1)).timings[0].prefill_end_ms);
+}
+
+TEST_CASE("prefix caching: a repeated prompt computes only its last token") {
+  ReplayOptions o = chunked();
+  o.prefix_cache_tokens = -1;
+  const FleetSimulator<LinearService> sim(LinearService{}, o, linear_cost());
+  // r0 (1500 tokens, blocks 1 2 3) ends its pass at 20; r1, the same prompt at 100, finds all 3
+  // blocks: min(3 × 512, 1500 − 1) = 1499 cached tokens, a pass of 5 + 0.01 ms. r2 shares only
+  // block 1 (512 tokens); r3 holds blocks 2 and 3 behind an uncached first block: no hit.
+  const ReplayWorkload w = workload({{0.0, 1500, 1}, {100.0, 1500, 1}, {200.0, 1500, 1}, {300.0, 1500, 1}},
+                                    {{1, 2, 3}, {1, 2, 3}, {1, 9, 10}, {13, 2, 3}});
+  const ReplayResult r = sim.run_static(w, fleet(1, 1));
+  CHECK(r.timings[1].cached_tokens == 1499);
+  CHECK(r.timings[1].prefill_end_ms == Approx(100.0 + 5.01 + 5.0));
+  CHECK(r.timings[2].cached_tokens == 512);
+  CHECK(r.timings[2].prefill_end_ms == Approx(200.0 + 5.0 + 9.88 + 5.0));
+  CHECK(r.timings[3].cached_tokens == 0);
+  CHECK(r.cached_tokens == 2011);
+  CHECK(r.prefill_tokens_computed == 6000 - 2011);
+  CHECK(r.prefix_hit_rate == Approx(2011.0 / 6000.0));
+  CHECK(r.intervals[0].prefix_hit_rate() == Approx(2011.0 / 6000.0));
+  // The one-at-a-time model uses the cache too: TTFT(1) − 0 for the repeated prompt.
+  ReplayOptions s = opts();
+  s.prefix_cache_tokens = -1;
+  const ReplayResult one = FleetSimulator<LinearService>(LinearService{}, s).run_static(w, fleet(1, 1));
+  CHECK(one.timings[1].prefill_end_ms == Approx(100.0 + 5.01));
+  CHECK(one.cached_tokens == 2011);
+  // Without hashes (or with caching off) nothing hits.
+  CHECK(sim.run_static(w.requests, fleet(1, 1)).prefix_hit_rate == 0.0);
+  CHECK(FleetSimulator<LinearService>(LinearService{}, chunked(), linear_cost()).run_static(w, fleet(1, 1)).cached_tokens == 0);
+}
+
+TEST_CASE("KV router: the worker holding the prefix wins until its queue outweighs it") {
+  ReplayOptions o = chunked();
+  o.prefix_cache_tokens = -1;
+  o.router = PrefillRouter::kv;
+  const FleetSimulator<LinearService> sim(LinearService{}, o, linear_cost());
+  // r0 (blocks 1-4) ties (2048 tokens each) and goes to worker 0, which caches its blocks by 25.48.
+  // At 100, rA (blocks 1-4 + 8 new, 6144 tokens): worker 0 must compute 4096, worker 1 6144 → 0.
+  // rB (blocks 1-4 + 8 others): worker 0 4096 queued + 4096 = 8192 > 6144 on worker 1 → 1.
+  // rC (blocks 1-4, 2048 tokens): worker 0 4096 + 1 = 4097 < 6144 + 2048 → 0.
+  std::vector<std::uint64_t> a = {1, 2, 3, 4}, b = a, c = a;
+  for (std::uint64_t k = 0; k < 8; ++k) b.push_back(20 + k), c.push_back(30 + k);
+  const ReplayWorkload w =
+      workload({{0.0, 2048, 1}, {100.0, 6144, 1}, {100.0, 6144, 1}, {100.0, 2048, 1}}, {a, b, c, a});
+  const ReplayResult r = sim.run_static(w, fleet(2, 1));
+  CHECK(r.timings[0].prefill_worker == 0);
+  CHECK(r.timings[1].prefill_worker == 0);
+  CHECK(r.timings[2].prefill_worker == 1);
+  CHECK(r.timings[3].prefill_worker == 0);
+  CHECK(r.timings[1].cached_tokens == 2048);
+  CHECK(r.timings[2].cached_tokens == 0);
+  // Round robin: 0, 1, 0, 1.
+  o.router = PrefillRouter::round_robin;
+  const ReplayResult rr = FleetSimulator<LinearService>(LinearService{}, o, linear_cost()).run_static(w, fleet(2, 1));
+  CHECK(rr.timings[0].prefill_worker == 0);
+  CHECK(rr.timings[1].prefill_worker == 1);
+  CHECK(rr.timings[2].prefill_worker == 0);
+  CHECK(rr.timings[3].prefill_worker == 1);
+}
+
+TEST_CASE("KV transfer time from bytes per token and bandwidth") {
+  ReplayOptions o = opts();
+  o.kv_transfer_ms = 3;
+  o.kv_bytes_per_token = 1e6;  // 1 MB per token at 10 GB/s: 0.1 ms per token
+  o.kv_transfer_gbps = 10;
+  const ReplayResult r = FleetSimulator<LinearService>(LinearService{}, o).run_static({{0.0, 1000, 1}}, fleet(1, 1));
+  // prefill 5 + 10 = 15 ms, then 1000 × 0.1 + 3 ms of transfer
+  CHECK(r.timings[0].prefill_end_ms == Approx(15.0));
+  CHECK(r.timings[0].ttft_ms == Approx(118.0));
+}
+
+TEST_CASE("prefix hit rate on the Mooncake conversation trace equals the trace's own reuse share") {
+  MooncakeReadOptions ro;
+  const ReplayWorkload w = load_replay_workload(test::data_path("traces/mooncake_conversation_trace.jsonl"), ro);
+  REQUIRE(w.has_hashes());
+  // Independently: in arrival order, the longest prefix of each request's ids seen in any earlier
+  // request, min(blocks × 512, isl − 1) tokens.
+  std::set<std::uint64_t> seen;
+  double cached = 0, prompt = 0;
+  for (std::size_t i = 0; i < w.requests.size(); ++i) {
+    const std::uint64_t* ids = w.block_hashes.data() + w.hash_offsets[i];
+    const std::size_t n = w.hash_offsets[i + 1] - w.hash_offsets[i];
+    std::size_t k = 0;
+    while (k < n && seen.count(ids[k])) ++k;
+    const std::int64_t isl = w.requests[i].isl;
+    if (k) cached += static_cast<double>(std::max<std::int64_t>(0, std::min<std::int64_t>(std::int64_t(k) * 512, isl - 1)));
+    prompt += static_cast<double>(isl);
+    seen.insert(ids, ids + n);
+  }
+  const double share = cached / prompt;
+  CHECK(share == Approx(0.374).margin(0.001));
+  ReplayOptions o = opts();
+  o.prefix_cache_tokens = -1;
+  o.prefill_fixed_latency_ms = estimate_prefill_fixed_latency_ms(h200());
+  const FleetSimulator<> sim(ProfileServiceModel(h200()), o);
+  const ReplayResult r = sim.run_static(w, fleet(1, 1));
+  CHECK(r.prefix_hit_rate == Approx(share).epsilon(1e-12));
+  CHECK(r.requests == w.requests.size());
+}
+
+TEST_CASE("chunked prefill with caching on the seed trace: no request lost, GPU time, deterministic") {
+  const ReplayWorkload w = load_replay_workload(test::data_path("traces/rr-5-45_i3000o300.jsonl"));
+  const double fixed = estimate_prefill_fixed_latency_ms(h200());
+  ReplayOptions o = opts(200, 10);
+  o.prefill_fixed_latency_ms = fixed;
+  o.prefill_model = PrefillModel::chunked;
+  o.prefix_cache_tokens = static_cast<std::int64_t>(h200().decode.max_kv_tokens);
+  for (PrefillRouter router : {PrefillRouter::shortest_queue, PrefillRouter::round_robin, PrefillRouter::kv}) {
+    o.router = router;
+    const FleetSimulator<> sim(ProfileServiceModel(h200()), o, PrefillCostModel(h200().prefill, fixed));
+    const ReplayResult a = sim.run_static(w, fleet(2, 2));
+    const ReplayResult b = sim.run_static(w, fleet(2, 2));
+    CHECK(a.requests == w.requests.size());
+    std::size_t finished = 0;
+    for (const RequestTiming& t : a.timings) finished += t.finish_ms >= t.decode_start_ms && t.decode_start_ms >= t.prefill_end_ms;
+    CHECK(finished == w.requests.size());
+    CHECK(a.gpu_hours == Approx(4 * a.duration_s / 3600.0));
+    CHECK(a.prefix_hit_rate > 0.03);  // random ids from 10,000: some first blocks repeat
+    CHECK(a.prefill_tokens_computed + a.cached_tokens == a.prompt_tokens);
+    CHECK(a.ttft_ms.p50 == b.ttft_ms.p50);
+    CHECK(a.itl_ms.p99 == b.itl_ms.p99);
+    CHECK(a.good == b.good);
+    CHECK(a.end_ms == b.end_ms);
+  }
 }

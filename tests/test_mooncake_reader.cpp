@@ -501,3 +501,70 @@ TEST_CASE("fast path and per-line parser agree on a randomly damaged trace") {
   REQUIRE(want.bad > 300);
   check_reader_matches(text, want);
 }
+
+namespace {
+
+/// Every record's hash_ids as the four-argument on_batch hands them over.
+std::vector<std::vector<std::uint64_t>> read_ids(const std::string& path, const MooncakeReadOptions& o = {}) {
+  std::vector<std::vector<std::uint64_t>> out;
+  sla_planner::read_mooncake_batches(
+      path,
+      [&](const TraceRecord*, std::size_t n, const std::uint64_t* ids, const std::uint32_t* counts) {
+        for (std::size_t i = 0; i < n; ++i) {
+          out.emplace_back(ids, ids + counts[i]);
+          ids += counts[i];
+        }
+      },
+      o);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("hash_ids are kept on request: trailing, elsewhere, absent, empty") {
+  TempFile f;
+  f.write(line(0, 1, 1) +                                                          // [1, 2, 3] at the end
+          "{\"hash_ids\": [7,8], \"timestamp\": 1, \"input_length\": 2, \"output_length\": 3}\n"  // first
+          "{\"timestamp\": 2, \"input_length\": 2, \"output_length\": 3}\n"         // none
+          "{\"timestamp\": 3, \"input_length\": 2, \"output_length\": 3, \"hash_ids\": [ ]}\n"
+          "{\"timestamp\": 4, \"input_length\": 2, \"output_length\": 3, \"hash_ids\": [18446744073709551615 ,0]}");
+  const auto ids = read_ids(f.path());
+  REQUIRE(ids.size() == 5);
+  CHECK(ids[0] == std::vector<std::uint64_t>{1, 2, 3});
+  CHECK(ids[1] == std::vector<std::uint64_t>{7, 8});
+  CHECK(ids[2].empty());
+  CHECK(ids[3].empty());
+  CHECK(ids[4] == std::vector<std::uint64_t>{18446744073709551615ull, 0});
+}
+
+TEST_CASE("hash_ids that are not non-negative integers make a bad line when they are kept") {
+  for (const char* bad : {"[1 2]", "[1,,2]", "[1,]", "[-1]", "[01]", "[18446744073709551616]", "[1.5]", "[\"a\"]", "3"}) {
+    const std::string text = line(0, 1, 1) + "{\"timestamp\": 1, \"input_length\": 2, \"output_length\": 3, \"hash_ids\": " +
+                             bad + "}\n" + line(2, 1, 1);
+    TempFile f;
+    f.write(text);
+    CHECK_THROWS_WITH(read_ids(f.path()), Catch::Matchers::EndsWith(":2: 'hash_ids' must be an array of non-negative integers"));
+    MooncakeReadOptions skip;
+    skip.skip_invalid = true;
+    CHECK(read_ids(f.path(), skip).size() == 2);
+    CHECK(read_all(f.path()).size() == 3);  // not looked at without keeping them
+  }
+}
+
+TEST_CASE("hash_ids of the shared trace: the same through every window size and thread count") {
+  const std::string path = data_path("traces/mooncake_conversation_trace.jsonl");
+  MooncakeReadOptions one;
+  one.threads = 1;
+  const auto ref = read_ids(path, one);
+  REQUIRE(ref.size() == 12031);
+  CHECK(ref[0].size() == 14);
+  CHECK(ref[1][0] == 0);
+  CHECK(ref[1][1] == 14);
+  for (std::size_t window : {std::size_t(4096), std::size_t(65536)})
+    for (unsigned threads : {1u, 3u}) {
+      MooncakeReadOptions o;
+      o.threads = threads;
+      o.window_bytes = window;
+      CHECK(read_ids(path, o) == ref);
+    }
+}

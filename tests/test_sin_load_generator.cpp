@@ -336,3 +336,20 @@ TEST_CASE("edge cases: zero duration, partial last step, zero rate, zero ISL") {
   CHECK(os.str() == "{\"timestamp\": 1, \"input_length\": 0, \"output_length\": 2, \"hash_ids\": []}\n"
                     "{\"timestamp\": 3, \"input_length\": 4, \"output_length\": 5}\n");
 }
+
+TEST_CASE("unique ids: same arrivals and lengths as the random draw, ids 0, 1, 2, ... never repeating") {
+  SinLoadParams p;
+  p.time_duration = 30;
+  p.seed = 5;
+  const auto drawn = generate(p);
+  p.unique_ids = true;
+  const auto unique = generate(p);
+  REQUIRE(unique.size() == drawn.size());
+  std::uint64_t next = 0;
+  for (std::size_t i = 0; i < unique.size(); ++i) {
+    CHECK(unique[i].ts == drawn[i].ts);
+    CHECK(unique[i].isl == drawn[i].isl);
+    REQUIRE(unique[i].ids.size() == drawn[i].ids.size());
+    for (auto id : unique[i].ids) CHECK(id == next++);
+  }
+}

@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <system_error>
 #include <iostream>
@@ -33,7 +34,7 @@ nlohmann::json fleet_json(const ReplayResult& r) {
   auto pct = [](const LatencyPercentiles& p) { return nlohmann::json{{"p50", p.p50}, {"p90", p.p90}, {"p99", p.p99}}; };
   nlohmann::json time_s = nlohmann::json::array(), arrivals = nlohmann::json::array(), att = nlohmann::json::array(),
                  np = nlohmann::json::array(), nd = nlohmann::json::array(), gpus = nlohmann::json::array(),
-                 ttft = nlohmann::json::array(), itl = nlohmann::json::array();
+                 ttft = nlohmann::json::array(), itl = nlohmann::json::array(), hit = nlohmann::json::array();
   for (const ReplayInterval& i : r.intervals) {
     time_s.push_back(i.start_s);
     arrivals.push_back(i.arrivals);
@@ -43,6 +44,7 @@ nlohmann::json fleet_json(const ReplayResult& r) {
     gpus.push_back(i.gpus);
     ttft.push_back(jnum(i.mean_ttft_ms));
     itl.push_back(jnum(i.mean_itl_ms));
+    hit.push_back(jnum(i.prefix_hit_rate()));
   }
   return {{"name", r.name},
           {"requests", r.requests},
@@ -57,6 +59,8 @@ nlohmann::json fleet_json(const ReplayResult& r) {
           {"good", r.good},
           {"oversized", r.oversized},
           {"duration_s", r.duration_s},
+          {"prefix_hit_rate", r.prefix_hit_rate},
+          {"prefill_tokens_computed", r.prefill_tokens_computed},
           {"series",
            {{"interval_s", r.interval_s},
             {"time_s", time_s},
@@ -66,7 +70,8 @@ nlohmann::json fleet_json(const ReplayResult& r) {
             {"decode_workers", nd},
             {"gpus", gpus},
             {"mean_ttft_ms", ttft},
-            {"mean_itl_ms", itl}}}};
+            {"mean_itl_ms", itl},
+            {"prefix_hit_rate", hit}}}};
 }
 
 /// A whole-string decimal number. \throws UsageError naming the flag
@@ -90,27 +95,31 @@ void print_table(const std::vector<ReplayResult>& rs, bool markdown) {
   char line[512];
   if (markdown) {
     std::printf("| fleet | requests | goodput (req/s) | goodput/GPU | SLA attainment | TTFT p50/p90/p99 (ms) | "
-                "ITL p50/p90/p99 (ms) | avg GPUs | peak GPUs | GPU-hours |\n");
-    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                "ITL p50/p90/p99 (ms) | avg GPUs | peak GPUs | GPU-hours | prefix hit rate | prefill tokens |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (const ReplayResult& r : rs)
-      std::printf("| %s | %zu | %.2f | %.2f | %.1f %% | %s | %s | %.2f | %lld | %.3f |\n", r.name.c_str(), r.requests,
-                  r.goodput_rps, r.goodput_per_gpu, r.attainment_percent, triple(r.ttft_ms).c_str(),
-                  triple(r.itl_ms).c_str(), r.avg_gpus, r.peak_gpus, r.gpu_hours);
+      std::printf("| %s | %zu | %.2f | %.2f | %.1f %% | %s | %s | %.2f | %lld | %.3f | %.3f | %lld |\n", r.name.c_str(),
+                  r.requests, r.goodput_rps, r.goodput_per_gpu, r.attainment_percent, triple(r.ttft_ms).c_str(),
+                  triple(r.itl_ms).c_str(), r.avg_gpus, r.peak_gpus, r.gpu_hours, r.prefix_hit_rate,
+                  static_cast<long long>(r.prefill_tokens_computed));
     return;
   }
-  std::snprintf(line, sizeof line, "%-9s %9s %9s %8s %8s  %-22s %-17s %6s %5s %9s", "fleet", "requests", "goodput",
-                "good/GPU", "SLA met", "TTFT p50/p90/p99 ms", "ITL p50/p90/p99 ms", "avgGPU", "peak", "GPU-hours");
+  std::snprintf(line, sizeof line, "%-9s %9s %9s %8s %8s  %-22s %-17s %6s %5s %9s %6s %12s", "fleet", "requests",
+                "goodput", "good/GPU", "SLA met", "TTFT p50/p90/p99 ms", "ITL p50/p90/p99 ms", "avgGPU", "peak",
+                "GPU-hours", "hit", "prefill tok");
   std::printf("%s\n", line);
   for (const ReplayResult& r : rs) {
     char att[32];
     std::snprintf(att, sizeof att, "%.1f%%", r.attainment_percent);
-    std::snprintf(line, sizeof line, "%-9s %9zu %9.2f %8.2f %8s  %-22s %-17s %6.2f %5lld %9.3f", r.name.c_str(),
-                  r.requests, r.goodput_rps, r.goodput_per_gpu, att, triple(r.ttft_ms).c_str(),
-                  triple(r.itl_ms).c_str(), r.avg_gpus, r.peak_gpus, r.gpu_hours);
+    std::snprintf(line, sizeof line, "%-9s %9zu %9.2f %8.2f %8s  %-22s %-17s %6.2f %5lld %9.3f %6.3f %12lld",
+                  r.name.c_str(), r.requests, r.goodput_rps, r.goodput_per_gpu, att, triple(r.ttft_ms).c_str(),
+                  triple(r.itl_ms).c_str(), r.avg_gpus, r.peak_gpus, r.gpu_hours, r.prefix_hit_rate,
+                  static_cast<long long>(r.prefill_tokens_computed));
     std::printf("%s\n", line);
   }
   std::printf("goodput: requests/s with TTFT and ITL within target (AIPerf's definition: over first arrival to last "
-              "token); good/GPU: goodput / avg GPUs\n");
+              "token); good/GPU: goodput / avg GPUs; hit: prefix-cached share of prompt tokens; prefill tok: prompt tokens "
+              "computed\n");
 }
 
 void write_plot(const std::string& path, const std::vector<ReplayResult>& rs, const PlannerConfig& c,
@@ -193,6 +202,19 @@ int run(int argc, char** argv) {
        "Milliseconds of each profiled TTFT that do not occupy the prefill worker, or 'profile': the profile's "
        "estimate (TTFT at ISL 0 minus the fastest decode step)",
        cxxopts::value<std::string>()->default_value("profile"))
+      ("prefill-model", "Prefill scheduling: single (one request at a time, TTFT(isl) minus the fixed latency) or "
+       "chunked (vLLM continuous batching with chunked prefill)", cxxopts::value<std::string>()->default_value("single"))
+      ("max-num-batched-tokens", "Token budget of one chunked-prefill forward pass (vLLM's max_num_batched_tokens)",
+       cxxopts::value<std::int64_t>()->default_value("8192"))
+      ("block-size", "Tokens per KV block of the trace's hash_ids", cxxopts::value<std::int64_t>()->default_value("512"))
+      ("prefix-cache-tokens",
+       "Prefix cache per prefill worker, in tokens: 'profile' (the profile's max_kv_tokens), -1 unbounded, 0 off",
+       cxxopts::value<std::string>()->default_value("0"))
+      ("router", "Prefill routing: shortest-queue, round-robin or kv (Dynamo's KV-aware cost)",
+       cxxopts::value<std::string>()->default_value("shortest-queue"))
+      ("kv-bytes-per-token", "KV cache bytes per prompt token moved to the decode worker (0: only --kv-transfer-ms)",
+       cxxopts::value<double>()->default_value("0"))
+      ("kv-transfer-gbps", "Bandwidth of the KV transfer in GB/s (10^9 bytes/s)", cxxopts::value<double>()->default_value("50"))
       ("start-num-p", "Prefill workers the planner's fleet starts with", cxxopts::value<long long>()->default_value("1"))
       ("start-num-d", "Decode workers the planner's fleet starts with", cxxopts::value<long long>()->default_value("1"))
       ("time-scale", "Divide timestamps by X (replay X times faster)", cxxopts::value<double>()->default_value("1"))
@@ -230,6 +252,26 @@ int run(int argc, char** argv) {
   const std::string fixed_flag = r["prefill-fixed-latency-ms"].as<std::string>();
   const bool fixed_from_profile = fixed_flag == "profile";
   if (!fixed_from_profile) ro.prefill_fixed_latency_ms = parse_number("prefill-fixed-latency-ms", fixed_flag);
+  const std::string prefill_model = r["prefill-model"].as<std::string>();
+  if (prefill_model == "chunked") ro.prefill_model = PrefillModel::chunked;
+  else if (prefill_model != "single") throw UsageError("--prefill-model must be single or chunked, got '" + prefill_model + "'");
+  ro.max_num_batched_tokens = r["max-num-batched-tokens"].as<std::int64_t>();
+  ro.block_size = r["block-size"].as<std::int64_t>();
+  const std::string cache_flag = r["prefix-cache-tokens"].as<std::string>();
+  const bool cache_from_profile = cache_flag == "profile";
+  if (!cache_from_profile) {
+    const double v = parse_number("prefix-cache-tokens", cache_flag);
+    if (v != std::floor(v) || v < -1 || v > 9e18)
+      throw UsageError("--prefix-cache-tokens must be 'profile', -1 or a whole number of tokens >= 0, got '" + cache_flag + "'");
+    ro.prefix_cache_tokens = static_cast<std::int64_t>(v);
+  }
+  const std::string router = r["router"].as<std::string>();
+  if (router == "round-robin") ro.router = PrefillRouter::round_robin;
+  else if (router == "kv") ro.router = PrefillRouter::kv;
+  else if (router != "shortest-queue")
+    throw UsageError("--router must be shortest-queue, round-robin or kv, got '" + router + "'");
+  ro.kv_bytes_per_token = r["kv-bytes-per-token"].as<double>();
+  ro.kv_transfer_gbps = r["kv-transfer-gbps"].as<double>();
   ro.start_num_p = r["start-num-p"].as<long long>();
   ro.start_num_d = r["start-num-d"].as<long long>();
   ro.validate();
@@ -243,15 +285,22 @@ int run(int argc, char** argv) {
 
   const Profile profile = load_profile_flag(r);
   if (fixed_from_profile) ro.prefill_fixed_latency_ms = estimate_prefill_fixed_latency_ms(profile);
+  if (cache_from_profile) ro.prefix_cache_tokens = static_cast<std::int64_t>(profile.decode.max_kv_tokens);
   const ProfilePerfModel perf(profile);
-  const FleetSimulator<> sim(ProfileServiceModel(perf), ro);
+  const PrefillCostModel prefill_cost(profile.prefill, ro.prefill_fixed_latency_ms);
+  const FleetSimulator<> sim(ProfileServiceModel(perf), ro, prefill_cost);
   std::optional<Planner> planner;  // made before the trace is read, so that a bad predictor fails fast
   if (with_planner) planner.emplace(config, perf);
 
   Progress read_bar(pf.show(true), "reading trace");
   const MooncakeReadOptions mro = trace_read_options(r, pf, read_bar);
   MooncakeReadStats stats;
-  const std::vector<ReplayRequest> requests = load_replay_requests(dataset, mro, time_scale, &stats);
+  // Block hashes are read only when something uses them.
+  const bool need_hashes = ro.prefix_cache_tokens != 0 || ro.router == PrefillRouter::kv;
+  ReplayWorkload workload;
+  if (need_hashes) workload = load_replay_workload(dataset, mro, time_scale, &stats);
+  else workload.requests = load_replay_requests(dataset, mro, time_scale, &stats);
+  const std::vector<ReplayRequest>& requests = workload.requests;
   read_bar.finish();
   if (stats.invalid)
     std::fprintf(stderr, "planner_replay: skipped %llu invalid line(s); first: %s\n",
@@ -262,7 +311,7 @@ int run(int argc, char** argv) {
     Progress bar(pf.show_for_items(requests.size()), "replay " + label);
     ReplayOptions with_bar = ro;
     with_bar.progress = [&](std::size_t done, std::size_t total) { bar.update(double(done), double(total)); };
-    const FleetSimulator<> s(sim.service(), with_bar);
+    const FleetSimulator<> s(sim.service(), with_bar, *sim.prefill_cost());
     results.push_back(body(s));
     bar.finish();
   };
@@ -273,10 +322,10 @@ int run(int argc, char** argv) {
       const IntervalSeries warm = load_interval_series(config.load_predictor_warmup_trace, wo, mro);
       planner->warm_up(warm.num_req_double(), warm.isl, warm.osl);
     }
-    replay("planner", [&](const FleetSimulator<>& s) { return s.run_planner(requests, *planner); });
+    replay("planner", [&](const FleetSimulator<>& s) { return s.run_planner(workload, *planner); });
   }
   for (const StaticFleet& f : statics)
-    replay(f.name(), [&](const FleetSimulator<>& s) { return s.run_static(requests, f); });
+    replay(f.name(), [&](const FleetSimulator<>& s) { return s.run_static(workload, f); });
 
   // Outputs: each complete or absent.
   if (r.count("output-json")) {
@@ -287,6 +336,13 @@ int run(int argc, char** argv) {
     args_json["kv_transfer_ms"] = ro.kv_transfer_ms;
     args_json["prefill_fixed_latency_ms"] = ro.prefill_fixed_latency_ms;
     args_json["prefill_fixed_latency_from_profile"] = fixed_from_profile;
+    args_json["prefill_model"] = prefill_model;
+    args_json["max_num_batched_tokens"] = ro.max_num_batched_tokens;
+    args_json["block_size"] = ro.block_size;
+    args_json["prefix_cache_tokens"] = ro.prefix_cache_tokens;
+    args_json["router"] = router;
+    args_json["kv_bytes_per_token"] = ro.kv_bytes_per_token;
+    args_json["kv_transfer_gbps"] = ro.kv_transfer_gbps;
     args_json["start_num_p"] = ro.start_num_p;
     args_json["start_num_d"] = ro.start_num_d;
     args_json["time_scale"] = time_scale;
@@ -302,8 +358,16 @@ int run(int argc, char** argv) {
   const double span_min = (requests.back().arrival_ms - requests.front().arrival_ms) / 60000.0;
   std::printf("Replay of %s: %zu requests over %.1f min; SLA TTFT <= %s ms, ITL <= %s ms\n", dataset.c_str(),
               requests.size(), span_min, shortest(config.ttft_ms).c_str(), shortest(config.itl_ms).c_str());
-  std::printf("model: prefill fixed latency %.2f ms%s, KV transfer %s ms\n", ro.prefill_fixed_latency_ms,
+  std::printf("model: prefill fixed latency %.2f ms%s, KV transfer %s ms", ro.prefill_fixed_latency_ms,
               fixed_from_profile ? " (profile estimate)" : "", shortest(ro.kv_transfer_ms).c_str());
+  if (ro.kv_bytes_per_token > 0)
+    std::printf(" + %s bytes/token at %s GB/s", shortest(ro.kv_bytes_per_token).c_str(), shortest(ro.kv_transfer_gbps).c_str());
+  std::printf("; prefill %s", prefill_model.c_str());
+  if (ro.prefill_model == PrefillModel::chunked) std::printf(" (%lld tokens/pass)", static_cast<long long>(ro.max_num_batched_tokens));
+  std::printf(", router %s, prefix cache ", router.c_str());
+  if (ro.prefix_cache_tokens == 0) std::printf("off\n");
+  else if (ro.prefix_cache_tokens < 0) std::printf("unbounded (blocks of %lld)\n", static_cast<long long>(ro.block_size));
+  else std::printf("%lld tokens (blocks of %lld)\n", static_cast<long long>(ro.prefix_cache_tokens), static_cast<long long>(ro.block_size));
   if (with_planner)
     std::printf("planner: %s predictor, interval %s s, GPU budget %d, correction %s, start %lldP%lldD, startup delay %s s\n",
                 to_string(config.load_predictor).c_str(), shortest(config.adjustment_interval_s).c_str(), config.max_gpu_budget,

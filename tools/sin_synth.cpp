@@ -21,6 +21,8 @@ int run(int argc, char** argv) {
   opts.add_options()
     ("block-size", "Block size for hashing (tokens per hash id)", cxxopts::value<std::int64_t>()->default_value("512"))
     ("total-blocks", "Hash ids are drawn uniformly from [0, total-blocks)", cxxopts::value<std::int64_t>()->default_value("10000"))
+    ("unique-hash-ids", "Number blocks 0, 1, 2, ... so that no prefix repeats (the random draw still happens: same "
+                        "arrivals and lengths for one seed)")
     ("output-file", "Output file (.jsonl, or .jsonl.gz to compress); default "
                     "sin_b{block}_t{duration}_rr{min}-{max}-{period}_io{isl1}{osl1}-{isl2}{osl2}-{rmin}-{rmax}-{rperiod}.jsonl",
      cxxopts::value<std::string>())
@@ -45,6 +47,7 @@ int run(int argc, char** argv) {
   const cxxopts::ParseResult& r = *parsed;
   p.block_size = r["block-size"].as<std::int64_t>();
   p.total_blocks = r["total-blocks"].as<std::int64_t>();
+  p.unique_ids = r.count("unique-hash-ids") > 0;
   p.time_duration = r["time-duration"].as<std::int64_t>();
   p.process_interval = r["process-interval"].as<std::int64_t>();
   p.request_rate_min = r["request-rate-min"].as<double>();

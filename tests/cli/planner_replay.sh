@@ -97,6 +97,31 @@ g0=$("$tool" "${base[@]}" --startup-delay 0 --output-json "$work/s0.json" > /dev
 g9=$("$tool" "${base[@]}" --startup-delay 90 --output-json "$work/s9.json" > /dev/null 2>&1; python3 -c "import json;print(json.load(open('$work/s9.json'))['fleets'][0]['goodput_rps'])")
 check "startup delay 0 ($g0) >= 90 ($g9)" python3 -c "import sys; sys.exit(0 if $g0 >= $g9 else 1)"
 
+# chunked prefill, prefix caching, routing, KV transfer by size
+expect 2 "--prefill-model must be single or chunked, got 'batch'" "$tool" "${base[@]}" --prefill-model batch
+expect 2 "--router must be shortest-queue, round-robin or kv, got 'random'" "$tool" "${base[@]}" --router random
+expect 2 "--prefix-cache-tokens must be 'profile', -1 or a whole number of tokens >= 0, got '-2'" "$tool" "${base[@]}" --prefix-cache-tokens -2
+expect 2 "--prefix-cache-tokens must be a number or 'profile', got 'lots'" "$tool" "${base[@]}" --prefix-cache-tokens lots
+expect 2 "'max_num_batched_tokens' must be >= 1, got 0" "$tool" "${base[@]}" --max-num-batched-tokens 0
+expect 2 "'block_size' must be >= 1, got 0" "$tool" "${base[@]}" --block-size 0
+expect 2 "'kv_transfer_gbps' must be > 0, got 0" "$tool" "${base[@]}" --kv-transfer-gbps 0
+expect 2 "'kv_bytes_per_token' must be >= 0, got -1" "$tool" "${base[@]}" --kv-bytes-per-token -1
+expect 0 "prefill chunked (8192 tokens/pass), router kv, prefix cache 945029 tokens (blocks of 512)" \
+  "$tool" "${base[@]}" --prefill-model chunked --prefix-cache-tokens profile --router kv
+expect 0 "KV transfer 0 ms + 131072 bytes/token at 50 GB/s; prefill single, router round-robin, prefix cache unbounded" \
+  "$tool" "${base[@]}" --kv-bytes-per-token 131072 --router round-robin --prefix-cache-tokens -1
+"$tool" "${base[@]}" --static 2P2D --prefill-model chunked --prefix-cache-tokens -1 --router kv --output-json "$work/c.json" > /dev/null 2>&1
+check "JSON: prefix hit rate and prefill tokens" python3 - "$work/c.json" <<'EOF'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["args"]["prefill_model"] == "chunked" and j["args"]["router"] == "kv" and j["args"]["prefix_cache_tokens"] == -1
+for f in j["fleets"]:
+    assert 0 < f["prefix_hit_rate"] < 1, f["prefix_hit_rate"]
+    assert 0 < f["prefill_tokens_computed"] < 4000 * 3000
+    rates = [r for r in f["series"]["prefix_hit_rate"] if r is not None]
+    assert len(f["series"]["prefix_hit_rate"]) == len(f["series"]["time_s"]) and rates and all(0 <= r < 1 for r in rates)
+EOF
+
 if [ "$fails" -ne 0 ]; then
   echo "$fails failure(s)"
   exit 1

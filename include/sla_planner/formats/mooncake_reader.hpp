@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "sla_planner/util/data_error.hpp"
@@ -43,6 +44,9 @@ struct MooncakeReadOptions {
   std::size_t window_bytes = std::size_t(4) << 20;
   /// Longest accepted line; a longer one stops the read (also with skip_invalid).
   std::size_t max_line_bytes = std::size_t(16) << 20;
+  /// Also read each request's "hash_ids" (the KV block ids of its prompt) and hand them to a
+  /// four-argument on_batch (see read_mooncake_batches). Off, lines are parsed without them.
+  bool keep_hash_ids = false;
   /// Called after each block with (input bytes done, input size; 0 when unknown). Optional.
   std::function<void(std::uint64_t, std::uint64_t)> on_progress;
 
@@ -73,7 +77,10 @@ struct MooncakeReadStats {
 };
 
 /// Reads the trace at `path`, calling on_batch(const TraceRecord* records, std::size_t n) for
-/// consecutive runs of requests in file order.
+/// consecutive runs of requests in file order. on_batch may take two more arguments (then the
+/// ids are read whatever options.keep_hash_ids says), (const std::uint64_t* ids, const std::uint32_t* counts): record i's ids follow
+/// those of records 0..i−1 in `ids`, counts[i] of them (a line without "hash_ids" has none; one
+/// whose hash_ids is not an array of non-negative integers is a bad line).
 /// \throws DataError "file:line: why" at the first bad line (unless skip_invalid), on I/O or
 ///         gzip errors, and when the trace holds no request at all
 /// \throws std::invalid_argument for bad options
@@ -100,8 +107,11 @@ MooncakeReadStats read_mooncake_batches(const std::string& path, OnBatch&& on_ba
     std::unique_ptr<detail::WorkerThread> worker;  // last: joined before the rest is destroyed
   };
   std::vector<std::unique_ptr<Slot>> slots;
+  constexpr bool kWantsIds =
+      std::is_invocable_v<OnBatch&, const TraceRecord*, std::size_t, const std::uint64_t*, const std::uint32_t*>;
   for (unsigned i = 0; i < nthreads; ++i) {
     slots.push_back(std::make_unique<Slot>());
+    slots.back()->parser.set_keep_hash_ids(options.keep_hash_ids || kWantsIds);
     if (nthreads > 1) slots.back()->worker = std::make_unique<detail::WorkerThread>();
   }
   MooncakeReadStats stats;
@@ -114,7 +124,13 @@ MooncakeReadStats read_mooncake_batches(const std::string& path, OnBatch&& on_ba
       throw DataError(path + ":" + std::to_string(stats.lines + 1) + ": line longer than " +
                       std::to_string(options.max_line_bytes) + " bytes");
     for (auto& rec : r.records) rec.line += stats.lines;
-    if (!r.records.empty()) on_batch(static_cast<const TraceRecord*>(r.records.data()), r.records.size());
+    if (!r.records.empty()) {
+      if constexpr (kWantsIds)
+        on_batch(static_cast<const TraceRecord*>(r.records.data()), r.records.size(),
+                 static_cast<const std::uint64_t*>(r.hash_ids.data()), static_cast<const std::uint32_t*>(r.hash_counts.data()));
+      else
+        on_batch(static_cast<const TraceRecord*>(r.records.data()), r.records.size());
+    }
     stats.records += r.records.size();
     if (r.invalid) {
       if (stats.invalid == 0) {

@@ -8,12 +8,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <numeric>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "sla_planner/formats/mooncake_reader.hpp"
 #include "sla_planner/sim/replay_request.hpp"
+#include "sla_planner/sim/replay_workload.hpp"
 #include "sla_planner/trace/interval_series.hpp"
 #include "sla_planner/trace/trace_record.hpp"
 #include "sla_planner/trace/trace_summary.hpp"
@@ -65,6 +68,50 @@ inline std::vector<ReplayRequest> load_replay_requests(const std::string& path, 
     std::stable_sort(out.begin(), out.end(),
                      [](const ReplayRequest& a, const ReplayRequest& b) { return a.arrival_ms < b.arrival_ms; });
   return out;
+}
+
+/// Reads a mooncake trace into requests sorted by arrival (as load_replay_requests) with each
+/// request's "hash_ids" (KV block ids; a line without them has none) in one pool.
+/// \throws DataError from the reader (a hash_ids that is not an array of non-negative integers is
+///         a bad line); std::invalid_argument for a non-positive time_scale
+inline ReplayWorkload load_replay_workload(const std::string& path, const MooncakeReadOptions& options = {},
+                                          double time_scale = 1.0, MooncakeReadStats* stats = nullptr) {
+  if (!(time_scale > 0) || !std::isfinite(time_scale))
+    throw std::invalid_argument("'time_scale' must be > 0, got " + std::to_string(time_scale));
+  ReplayWorkload w;
+  w.hash_offsets.push_back(0);
+  const MooncakeReadStats st = read_mooncake_batches(
+      path,
+      [&](const TraceRecord* r, std::size_t n, const std::uint64_t* ids, const std::uint32_t* counts) {
+        // A batch's ids are contiguous: one copy for all of them.
+        std::uint64_t end = w.block_hashes.size();
+        for (std::size_t i = 0; i < n; ++i) {
+          w.requests.push_back({time_scale == 1.0 ? r[i].timestamp_ms : r[i].timestamp_ms / time_scale,
+                                r[i].input_length, r[i].output_length});
+          end += counts[i];
+          w.hash_offsets.push_back(end);
+        }
+        w.block_hashes.insert(w.block_hashes.end(), ids, ids + (end - w.block_hashes.size()));
+      },
+      options);
+  if (stats) *stats = st;
+  const auto earlier = [&](std::size_t a, std::size_t b) { return w.requests[a].arrival_ms < w.requests[b].arrival_ms; };
+  std::vector<std::size_t> order(w.requests.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  if (std::is_sorted(order.begin(), order.end(), earlier)) return w;
+  std::stable_sort(order.begin(), order.end(), earlier);
+  ReplayWorkload s;
+  s.requests.reserve(w.requests.size());
+  s.block_hashes.reserve(w.block_hashes.size());
+  s.hash_offsets.reserve(w.hash_offsets.size());
+  s.hash_offsets.push_back(0);
+  for (std::size_t i : order) {
+    s.requests.push_back(w.requests[i]);
+    s.block_hashes.insert(s.block_hashes.end(), w.block_hashes.begin() + static_cast<std::ptrdiff_t>(w.hash_offsets[i]),
+                          w.block_hashes.begin() + static_cast<std::ptrdiff_t>(w.hash_offsets[i + 1]));
+    s.hash_offsets.push_back(s.block_hashes.size());
+  }
+  return s;
 }
 
 }  // namespace sla_planner

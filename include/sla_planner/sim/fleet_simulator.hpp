@@ -41,18 +41,22 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "sla_planner/planner/basic_planner.hpp"
 #include "sla_planner/sim/detail/fleet_engine.hpp"
 #include "sla_planner/sim/fleet_schedule.hpp"
+#include "sla_planner/sim/prefill_cost_model.hpp"
 #include "sla_planner/sim/profile_service_model.hpp"
 #include "sla_planner/sim/replay_options.hpp"
 #include "sla_planner/sim/replay_request.hpp"
 #include "sla_planner/sim/replay_result.hpp"
+#include "sla_planner/sim/replay_workload.hpp"
 #include "sla_planner/sim/static_fleet.hpp"
 
 namespace sla_planner {
@@ -72,36 +76,40 @@ public:
   explicit FleetSimulator(Service service, ReplayOptions options = {})
       : service_(std::move(service)), options_(std::move(options)) {
     options_.validate();
+    if (options_.prefill_model == PrefillModel::chunked)
+      throw std::invalid_argument("the chunked prefill model needs a PrefillCostModel (the other constructor)");
+  }
+  /// Same, with the pass-time model of the chunked prefill model (ReplayOptions::prefill_model).
+  FleetSimulator(Service service, ReplayOptions options, PrefillCostModel prefill_cost)
+      : service_(std::move(service)), options_(std::move(options)), cost_(std::move(prefill_cost)) {
+    options_.validate();
   }
 
   /// Replays `requests` (sorted by arrival) on a fixed fleet, with the options' targets.
   /// \throws std::invalid_argument for unsorted or invalid requests or an invalid fleet;
   ///         DataError when the service model gives an unusable time
   ReplayResult run_static(const std::vector<ReplayRequest>& requests, const StaticFleet& fleet) const {
-    fleet.validate();
-    check(requests);
-    detail::EngineSetup s = setup(options_.ttft_ms, options_.itl_ms, options_.interval_s);
-    s.prefill_gpus = fleet.prefill_engine_num_gpu;
-    s.decode_gpus = fleet.decode_engine_num_gpu;
-    s.start_p = fleet.num_prefill;
-    s.start_d = fleet.num_decode;
-    detail::StaticController ctrl;
-    return detail::FleetEngine<Service>(service_, requests, s).run(fleet.name(), ctrl);
+    return static_run(requests, fleet, nullptr);
+  }
+  /// The same with the workload's block hashes (prefix caching, KV routing). (A template only so
+  /// that a braced list still picks the overload above.)
+  template <class W, class = std::enable_if_t<std::is_same_v<W, ReplayWorkload>>>
+  ReplayResult run_static(const W& workload, const StaticFleet& fleet) const {
+    workload.validate();
+    return static_run(workload.requests, fleet, &workload);
   }
 
   /// Replays `requests` (sorted by arrival) on a fleet that follows `schedule` (one entry per
   /// statistics interval of options().interval_s; see FleetSchedule), with the options' targets.
   /// \throws as run_static
   ReplayResult run_schedule(const std::vector<ReplayRequest>& requests, const FleetSchedule& schedule) const {
-    schedule.validate();
-    check(requests);
-    detail::EngineSetup s = setup(options_.ttft_ms, options_.itl_ms, options_.interval_s);
-    s.prefill_gpus = schedule.prefill_engine_num_gpu;
-    s.decode_gpus = schedule.decode_engine_num_gpu;
-    s.start_p = schedule.counts.front().prefill;
-    s.start_d = schedule.counts.front().decode;
-    ScheduleController ctrl{schedule.counts, 0};
-    return detail::FleetEngine<Service>(service_, requests, s).run(schedule.name, ctrl);
+    return schedule_run(requests, schedule, nullptr);
+  }
+  /// The same with the workload's block hashes.
+  template <class W, class = std::enable_if_t<std::is_same_v<W, ReplayWorkload>>>
+  ReplayResult run_schedule(const W& workload, const FleetSchedule& schedule) const {
+    workload.validate();
+    return schedule_run(workload.requests, schedule, &workload);
   }
 
   /// Replays `requests` (sorted by arrival) on a fleet the planner sizes every
@@ -113,9 +121,54 @@ public:
   template <class Perf>
   ReplayResult run_planner(const std::vector<ReplayRequest>& requests, BasicPlanner<Perf>& planner,
                            std::string name = "planner") const {
+    return planner_run(requests, planner, std::move(name), nullptr);
+  }
+  /// The same with the workload's block hashes.
+  template <class Perf, class W, class = std::enable_if_t<std::is_same_v<W, ReplayWorkload>>>
+  ReplayResult run_planner(const W& workload, BasicPlanner<Perf>& planner,
+                           std::string name = "planner") const {
+    workload.validate();
+    return planner_run(workload.requests, planner, std::move(name), &workload);
+  }
+
+  const Service& service() const noexcept { return service_; }
+  const ReplayOptions& options() const noexcept { return options_; }
+  /// The chunked prefill model's pass times, when given.
+  const std::optional<PrefillCostModel>& prefill_cost() const noexcept { return cost_; }
+
+private:
+  ReplayResult static_run(const std::vector<ReplayRequest>& requests, const StaticFleet& fleet,
+                          const ReplayWorkload* hashes) const {
+    fleet.validate();
+    check(requests);
+    detail::EngineSetup s = setup(options_.ttft_ms, options_.itl_ms, options_.interval_s, hashes);
+    s.prefill_gpus = fleet.prefill_engine_num_gpu;
+    s.decode_gpus = fleet.decode_engine_num_gpu;
+    s.start_p = fleet.num_prefill;
+    s.start_d = fleet.num_decode;
+    detail::StaticController ctrl;
+    return detail::FleetEngine<Service>(service_, requests, s).run(fleet.name(), ctrl);
+  }
+
+  ReplayResult schedule_run(const std::vector<ReplayRequest>& requests, const FleetSchedule& schedule,
+                            const ReplayWorkload* hashes) const {
+    schedule.validate();
+    check(requests);
+    detail::EngineSetup s = setup(options_.ttft_ms, options_.itl_ms, options_.interval_s, hashes);
+    s.prefill_gpus = schedule.prefill_engine_num_gpu;
+    s.decode_gpus = schedule.decode_engine_num_gpu;
+    s.start_p = schedule.counts.front().prefill;
+    s.start_d = schedule.counts.front().decode;
+    ScheduleController ctrl{schedule.counts, 0};
+    return detail::FleetEngine<Service>(service_, requests, s).run(schedule.name, ctrl);
+  }
+
+  template <class Perf>
+  ReplayResult planner_run(const std::vector<ReplayRequest>& requests, BasicPlanner<Perf>& planner,
+                           std::string name, const ReplayWorkload* hashes) const {
     check(requests);
     const PlannerConfig& c = planner.config();
-    detail::EngineSetup s = setup(c.ttft_ms, c.itl_ms, c.adjustment_interval_s);
+    detail::EngineSetup s = setup(c.ttft_ms, c.itl_ms, c.adjustment_interval_s, hashes);
     s.prefill_gpus = c.prefill_engine_num_gpu;
     s.decode_gpus = c.decode_engine_num_gpu;
     s.start_p = options_.start_num_p;
@@ -127,10 +180,6 @@ public:
     return r;
   }
 
-  const Service& service() const noexcept { return service_; }
-  const ReplayOptions& options() const noexcept { return options_; }
-
-private:
   template <class Perf>
   struct PlannerController {
     static constexpr bool dynamic = true;
@@ -153,7 +202,7 @@ private:
     }
   };
 
-  detail::EngineSetup setup(double ttft, double itl, double interval) const {
+  detail::EngineSetup setup(double ttft, double itl, double interval, const ReplayWorkload* hashes) const {
     detail::EngineSetup s;
     s.ttft_ms = ttft;
     s.itl_ms = itl;
@@ -162,6 +211,19 @@ private:
     s.transfer_ms = options_.kv_transfer_ms;
     s.fixed_ms = options_.prefill_fixed_latency_ms;
     s.keep_timings = options_.keep_timings;
+    s.prefill_model = options_.prefill_model;
+    s.cost = cost_ ? &*cost_ : nullptr;
+    s.max_batched = options_.max_num_batched_tokens;
+    s.block_size = options_.block_size;
+    s.cache_blocks = options_.prefix_cache_tokens < 0 ? -1
+                     : std::min<std::int64_t>(options_.prefix_cache_tokens / options_.block_size, std::int64_t(1) << 31);
+    s.router = options_.router;
+    // bytes / (GB/s · 10^9 bytes/GB) s = bytes / GB/s · 10^-6 ms
+    s.transfer_ms_per_token = options_.kv_bytes_per_token > 0 ? options_.kv_bytes_per_token / options_.kv_transfer_gbps * 1e-6 : 0.0;
+    if (hashes && hashes->has_hashes()) {
+      s.hashes = hashes->block_hashes.data();
+      s.hash_offsets = hashes->hash_offsets.data();
+    }
     s.progress = &options_.progress;
     return s;
   }
@@ -183,6 +245,7 @@ private:
 
   Service service_;
   ReplayOptions options_;
+  std::optional<PrefillCostModel> cost_;
 };
 
 }  // namespace sla_planner

@@ -6,12 +6,31 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 
 #include "sla_planner/util/checks.hpp"
 
 namespace sla_planner {
+
+/// How a prefill worker schedules its requests.
+enum class PrefillModel {
+  /// One request at a time, FIFO, busy TTFT(isl) − prefill_fixed_latency_ms (ISL clamped to the
+  /// profiled range; with prefix caching, TTFT of the uncached tokens).
+  single,
+  /// vLLM continuous batching with chunked prefill: each forward pass takes up to
+  /// max_num_batched_tokens tokens from the queued requests in order (PrefillCostModel times it).
+  chunked,
+};
+
+/// How the router picks a prefill worker for a new request (decode workers are always picked by
+/// the least KV held or claimed).
+enum class PrefillRouter {
+  shortest_queue,  ///< fewest requests waiting or in service; ties: lowest id
+  round_robin,     ///< ready workers in turn
+  kv,              ///< Dynamo's KV-aware router: fewest prefill blocks to compute (see FleetSimulator)
+};
 
 /// How a fleet replay runs. Every field has its default here; validate() checks them all.
 struct ReplayOptions {
@@ -35,6 +54,21 @@ struct ReplayOptions {
   /// 0); a request's prefill still ends TTFT(isl) after it starts. 0 (the default): the whole TTFT
   /// occupies the worker.
   double prefill_fixed_latency_ms = 0.0;
+  /// How prefill workers schedule requests. single reproduces the original one-at-a-time model.
+  PrefillModel prefill_model = PrefillModel::single;
+  /// Token budget of one chunked-prefill forward pass (vLLM's max_num_batched_tokens).
+  std::int64_t max_num_batched_tokens = 8192;
+  /// Tokens per KV block of the workload's block hashes (mooncake and AIPerf use 512).
+  std::int64_t block_size = 512;
+  /// Tokens of KV blocks each prefill worker's prefix cache holds: -1 unbounded, 0 no caching.
+  std::int64_t prefix_cache_tokens = 0;
+  /// Prefill routing policy.
+  PrefillRouter router = PrefillRouter::shortest_queue;
+  /// KV cache bytes per prompt token moved from prefill to decode; 0: the transfer takes only
+  /// kv_transfer_ms.
+  double kv_bytes_per_token = 0.0;
+  /// Bandwidth of the KV transfer in GB/s (10^9 bytes per second); used when kv_bytes_per_token > 0.
+  double kv_transfer_gbps = 50.0;
   /// Prefill workers a planner-driven fleet starts with (ready at the first arrival).
   long long start_num_p = 1;
   /// Decode workers a planner-driven fleet starts with (ready at the first arrival).
@@ -53,6 +87,11 @@ struct ReplayOptions {
     check_non_negative("startup_delay_s", startup_delay_s);
     check_non_negative("kv_transfer_ms", kv_transfer_ms);
     check_non_negative("prefill_fixed_latency_ms", prefill_fixed_latency_ms);
+    check_at_least("max_num_batched_tokens", max_num_batched_tokens, 1);
+    check_at_least("block_size", block_size, 1);
+    check_at_least("prefix_cache_tokens", prefix_cache_tokens, -1);
+    check_non_negative("kv_bytes_per_token", kv_bytes_per_token);
+    check_positive("kv_transfer_gbps", kv_transfer_gbps);
     check_at_least("start_num_p", start_num_p, 1);
     check_at_least("start_num_d", start_num_d, 1);
   }

@@ -38,6 +38,14 @@ struct ReplayInterval {
   long long ready_prefill = 0;     ///< of those, taking requests
   long long ready_decode = 0;      ///< of those, taking requests
   long long gpus = 0;              ///< GPUs held at the start: starting, ready and draining workers
+  std::int64_t prompt_tokens = 0;  ///< prompt tokens of the interval's arrivals
+  std::int64_t cached_tokens = 0;  ///< of those, tokens served from a prefill worker's prefix cache
+
+  /// cached_tokens / prompt_tokens (NaN when no prompt token arrived).
+  double prefix_hit_rate() const {
+    return prompt_tokens ? static_cast<double>(cached_tokens) / static_cast<double>(prompt_tokens)
+                         : std::numeric_limits<double>::quiet_NaN();
+  }
 
   /// Percent of the interval's arrivals that met both targets (NaN when none arrived).
   double attainment_percent() const {
@@ -67,6 +75,7 @@ struct RequestTiming {
   std::uint32_t prefill_worker = 0;  ///< index into ReplayResult::workers
   std::uint32_t decode_worker = 0;   ///< index into ReplayResult::workers
   bool good = false;             ///< met both targets
+  std::int64_t cached_tokens = 0;  ///< prompt tokens served from the prefill worker's prefix cache
 };
 
 /// Everything one fleet's replay measured.
@@ -75,6 +84,10 @@ struct ReplayResult {
   std::size_t requests = 0;         ///< requests served (all of them: none is ever dropped)
   std::size_t good = 0;             ///< requests with TTFT <= target and ITL <= target
   std::size_t oversized = 0;        ///< requests whose ISL + OSL exceeds a decode worker's KV capacity
+  std::int64_t prompt_tokens = 0;   ///< Σ ISL over all requests
+  std::int64_t cached_tokens = 0;   ///< prompt tokens served from prefill workers' prefix caches
+  std::int64_t prefill_tokens_computed = 0;  ///< prompt_tokens − cached_tokens
+  double prefix_hit_rate = 0;       ///< cached_tokens / prompt_tokens (0 without prompt tokens)
   double start_ms = 0;              ///< first arrival
   double end_ms = 0;                ///< last token of the last request
   double duration_s = 0;            ///< (end − start) / 1000: the benchmark duration

@@ -46,6 +46,9 @@ struct SinLoadParams {
   double isl_osl_ratio_max = 0.8;        ///< ... at the crest
   double isl_osl_ratio_period = 10;      ///< seconds
   std::uint64_t seed = 0;                ///< std::mt19937_64 seed
+  /// Give every block a new id (0, 1, 2, ... over the whole trace) so no prefix is ever shared.
+  /// The random ids are still drawn, so one seed gives the same arrivals and lengths either way.
+  bool unique_ids = false;
 
   /// \throws std::invalid_argument naming the field and the allowed range
   void validate() const {
@@ -154,6 +157,8 @@ private:
       const std::size_t n_ids = static_cast<std::size_t>((r.input_length + p_.block_size - 1) / p_.block_size);
       ids_.resize(n_ids);
       for (auto& id : ids_) id = detail::uniform_below(rng_, static_cast<std::uint64_t>(p_.total_blocks));
+      if (p_.unique_ids)
+        for (auto& id : ids_) id = next_id_++;
       on_request(static_cast<const SinRequest&>(r), static_cast<const std::uint64_t*>(ids_.data()), n_ids);
     }
   }
@@ -161,6 +166,7 @@ private:
   SinLoadParams p_;
   std::mt19937_64 rng_;
   std::vector<std::uint64_t> ids_;
+  std::uint64_t next_id_ = 0;
 };
 
 }  // namespace sla_planner

@@ -7,7 +7,9 @@
 // runs over its line end) sends the affected lines to the per-line parser, which is the reference
 // for what is accepted and for every error message; the fast path then resumes after them.
 // Lines ending in a "hash_ids" member are first copied without it (detail/hash_ids_tail.hpp);
-// lines that fail are re-read from their original text.
+// lines that fail are re-read from their original text. When asked to keep hash_ids, each
+// record's ids are read afterwards from its original line: by hand from that trailing member
+// (digits and commas), else with the per-line On-Demand parser.
 #pragma once
 
 #include <algorithm>
@@ -29,6 +31,8 @@ namespace sla_planner::detail {
 /// What one block produced. Line numbers are local (1 = the block's first line).
 struct RegionResult {
   std::vector<TraceRecord> records;
+  std::vector<std::uint64_t> hash_ids;     ///< with keep_hash_ids: every record's ids, in order
+  std::vector<std::uint32_t> hash_counts;  ///< with keep_hash_ids: ids per record
   std::uint64_t lines = 0;             ///< lines in the block (a last line without '\n' counts)
   std::uint64_t invalid = 0;           ///< bad lines met
   std::uint64_t first_error_line = 0;  ///< local line of the first bad line
@@ -37,6 +41,8 @@ struct RegionResult {
 
   void clear() {
     records.clear();
+    hash_ids.clear();
+    hash_counts.clear();
     lines = invalid = first_error_line = 0;
     first_error.clear();
     stopped = false;
@@ -54,6 +60,9 @@ public:
 #endif
   }
 
+  /// Also read every record's "hash_ids" (RegionResult::hash_ids, hash_counts).
+  void set_keep_hash_ids(bool keep) noexcept { keep_ = keep; }
+
   /// Parses data[0, len): complete lines (only the last may lack '\n'); `len + SIMDJSON_PADDING`
   /// bytes must be readable. Appends to `out` (cleared first).
   void parse(const char* data, std::size_t len, bool skip_invalid, RegionResult& out) {
@@ -63,7 +72,8 @@ public:
     out.records.reserve(len / 51 + 1);
     const char* const end = data + len;
     Cursor c{data, 1};
-    if (compact(data, len)) {
+    const bool compacted = compact(data, len);
+    if (compacted) {
       c = parse_compacted(data, len, skip_invalid, out);
     } else {
       while (c.pos < end && !out.stopped) {
@@ -76,6 +86,7 @@ public:
       }
     }
     out.lines = len > 0 && end[-1] != '\n' ? c.line : c.line - 1;  // c.line is the line at `end`
+    if (keep_) read_hash_ids(data, len, compacted, skip_invalid, out);
   }
 
 private:
@@ -265,6 +276,103 @@ private:
     return Cursor{p, line};
   }
 
+  /// Reads the hash_ids of every record from its original line; a record whose hash_ids is not an
+  /// array of non-negative integers becomes an invalid line (a record without the key has none).
+  void read_hash_ids(const char* data, std::size_t len, bool compacted, bool skip_invalid, RegionResult& out) {
+    const char* const end = data + len;
+    const std::uint32_t* starts = nullptr;
+    if (compacted) {
+      starts = orig_start_.data();
+    } else {
+      line_start_.clear();
+      for (const char* p = data; p < end;) {
+        line_start_.push_back(static_cast<std::size_t>(p - data));
+        const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+        p = nl ? static_cast<const char*>(nl) + 1 : end;
+      }
+      line_start_.push_back(len);
+    }
+    auto start_of = [&](std::uint64_t line) -> std::size_t {  // 1-based local line
+      return starts ? starts[line - 1] : line_start_[line - 1];
+    };
+    out.hash_counts.reserve(out.records.size());
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < out.records.size(); ++i) {
+      const TraceRecord rec = out.records[i];
+      const char* b = data + start_of(rec.line);
+      const char* e = data + start_of(rec.line + 1);
+      if (e > b && e[-1] == '\n') --e;
+      const std::size_t before = out.hash_ids.size();
+      if (!line_hash_ids(b, e, end, out.hash_ids)) {
+        out.hash_ids.resize(before);
+        if (out.invalid == 0 || rec.line < out.first_error_line) {
+          out.first_error_line = rec.line;
+          out.first_error = "'hash_ids' must be an array of non-negative integers";
+        }
+        ++out.invalid;
+        if (!skip_invalid) out.stopped = true;
+        continue;
+      }
+      out.hash_counts.push_back(static_cast<std::uint32_t>(out.hash_ids.size() - before));
+      out.records[kept++] = rec;
+    }
+    out.records.resize(kept);
+  }
+
+  /// Appends the ids of the line [b, e) to `ids`; false when its hash_ids is malformed.
+  bool line_hash_ids(const char* b, const char* e, const char* end, std::vector<std::uint64_t>& ids) {
+    const char *cut, *resume;
+    if (find_hash_ids_tail(b, e, cut, resume)) {
+      const char* p = static_cast<const char*>(std::memchr(cut, '[', static_cast<std::size_t>(resume - cut))) + 1;
+      const char* close = resume - 1;
+      auto ws = [&] {
+        while (p < close && hash_ids_ws(*p)) ++p;
+      };
+      ws();
+      if (p == close) return true;
+      for (;;) {
+        if (p == close || *p < '0' || *p > '9') return false;
+        if (*p == '0' && p + 1 < close && p[1] >= '0' && p[1] <= '9') return false;  // no leading zeros in JSON
+        std::uint64_t v = 0;
+        for (; p < close && *p >= '0' && *p <= '9'; ++p) {
+          const auto d = static_cast<std::uint64_t>(*p - '0');
+          if (v > (~std::uint64_t(0) - d) / 10) return false;
+          v = v * 10 + d;
+        }
+        ids.push_back(v);
+        ws();
+        if (p == close) return true;
+        if (*p != ',') return false;
+        ++p;
+        ws();
+      }
+    }
+    // Anywhere else in the object: the On-Demand parser (the bytes after `end` are padding).
+    namespace od = simdjson::ondemand;
+    od::document doc;
+    const std::size_t cap = static_cast<std::size_t>(end - b) + simdjson::SIMDJSON_PADDING;
+    if (hash_parser_.iterate(b, static_cast<std::size_t>(e - b), cap).get(doc)) return false;
+    od::object obj;
+    if (doc.get_object().get(obj)) return false;
+    for (auto field : obj) {
+      od::raw_json_string key;
+      if (field.key().get(key)) return false;
+      if (!key_is(reinterpret_cast<const char*>(key.raw()), "hash_ids", 8)) continue;
+      od::array arr;
+      if (field.value().get_array().get(arr)) return false;
+      for (auto el : arr) {
+        std::uint64_t v;
+        if (el.get_uint64().get(v)) return false;
+        ids.push_back(v);
+      }
+      return true;
+    }
+    return true;
+  }
+
+  bool keep_ = false;
+  simdjson::ondemand::parser hash_parser_;
+  std::vector<std::size_t> line_start_;
   std::size_t batch_;
   simdjson::ondemand::parser stream_parser_;
   MooncakeLineParser line_parser_;

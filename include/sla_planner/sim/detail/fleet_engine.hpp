@@ -27,6 +27,9 @@
 #include "sla_planner/planner/decision.hpp"
 #include "sla_planner/planner/metrics.hpp"
 #include "sla_planner/sim/detail/percentile.hpp"
+#include "sla_planner/sim/prefill_cost_model.hpp"
+#include "sla_planner/sim/prefix_cache.hpp"
+#include "sla_planner/sim/replay_options.hpp"
 #include "sla_planner/sim/replay_request.hpp"
 #include "sla_planner/sim/replay_result.hpp"
 #include "sla_planner/util/python_math.hpp"
@@ -43,6 +46,15 @@ struct EngineSetup {
   int prefill_gpus = 1, decode_gpus = 1;
   long long start_p = 1, start_d = 1;
   bool keep_timings = false;
+  PrefillModel prefill_model = PrefillModel::single;
+  const PrefillCostModel* cost = nullptr;  ///< required for the chunked model
+  std::int64_t max_batched = 8192;         ///< token budget of a chunked pass
+  std::int64_t block_size = 512;
+  std::int64_t cache_blocks = 0;           ///< per prefill worker: -1 unbounded, 0 none
+  PrefillRouter router = PrefillRouter::shortest_queue;
+  double transfer_ms_per_token = 0;        ///< KV bytes per token / bandwidth
+  const std::uint64_t* hashes = nullptr;   ///< block hashes of all requests (or null)
+  const std::uint64_t* hash_offsets = nullptr;  ///< requests + 1 offsets into hashes (or null)
   const std::function<void(std::size_t, std::size_t)>* progress = nullptr;
 };
 
@@ -136,9 +148,16 @@ private:
   struct PrefillWorker {
     std::uint32_t span = 0;
     Life life = Life::Starting;
-    std::deque<std::uint32_t> queue;  // routed here, not started
-    bool busy = false;
+    std::deque<std::uint32_t> queue;  // routed here, not started (chunked: not finished)
+    bool busy = false;                // a request or a pass is being computed
     std::uint32_t current = 0;
+    std::int64_t current_tokens = 0;  // single: prompt tokens the current request computes
+    PrefixCache cache;
+    std::int64_t outstanding = 0;     // KV router: prompt tokens routed here still to compute
+    std::size_t pass_n = 0;           // chunked: queue entries in the running pass
+    bool head_started = false;        // chunked: queue.front() was scheduled in an earlier pass
+    std::int64_t head_done = 0;       // chunked: its tokens computed or cached so far
+    std::int64_t last_done = 0;       // chunked: tokens of the pass's last entry after the pass
     std::size_t load() const { return queue.size() + (busy ? 1 : 0); }
   };
   struct InBatch {
@@ -172,6 +191,7 @@ private:
   static constexpr int kStepCacheBits = 12;
   struct IntervalAcc {
     std::size_t arrivals = 0, good = 0, first_tokens = 0, itl_n = 0, done = 0;
+    std::int64_t prompt_tokens = 0, cached_tokens = 0;
     double isl = 0, osl = 0, ttft = 0, itl = 0, duration_s = 0;
     bool has_snapshot = false;
     long long p = 0, d = 0, rp = 0, rd = 0, gpus = 0;
@@ -242,6 +262,7 @@ private:
   void add_prefill(bool ready_now) {
     PrefillWorker w;
     w.span = new_span(true);
+    w.cache = PrefixCache(s_.cache_blocks);
     prefill_.push_back(std::move(w));
     ++deployed_p_;
     peak_p_ = std::max(peak_p_, deployed_p_);
@@ -339,34 +360,163 @@ private:
     // worker: the first ones are ready at once, and removal takes starting workers first.
     if (ready_p_.empty()) throw std::logic_error("fleet replay: no prefill worker is taking requests");
     std::uint32_t best = ready_p_.front();
-    std::size_t best_load = prefill_[best].load();
-    for (std::size_t i = 1; i < ready_p_.size() && best_load > 0; ++i) {
-      const std::size_t l = prefill_[ready_p_[i]].load();
-      if (l < best_load) best = ready_p_[i], best_load = l;
+    if (s_.router == PrefillRouter::shortest_queue) {
+      std::size_t best_load = prefill_[best].load();
+      for (std::size_t i = 1; i < ready_p_.size() && best_load > 0; ++i) {
+        const std::size_t l = prefill_[ready_p_[i]].load();
+        if (l < best_load) best = ready_p_[i], best_load = l;
+      }
+    } else if (s_.router == PrefillRouter::round_robin) {
+      best = ready_p_[rr_++ % ready_p_.size()];
+    } else {
+      best = route_kv(r);
     }
     PrefillWorker& w = prefill_[best];
     if (timings_) (*timings_)[r].prefill_worker = w.span;
-    if (w.busy) w.queue.push_back(r);
-    else start_prefill(best, r);
+    if (s_.prefill_model == PrefillModel::chunked) {
+      w.queue.push_back(r);
+      if (!w.busy) start_pass(best);
+    } else if (w.busy) {
+      w.queue.push_back(r);
+    } else {
+      start_prefill(best, r);
+    }
+  }
+  /// Dynamo's KV router cost for a prefill worker: overlap_score_weight (1) × prefill blocks +
+  /// decode blocks, where prefill blocks are the prompt tokens the worker still has to compute
+  /// (its queue, as predicted when each was routed, plus this prompt's uncached tokens) over the
+  /// block size, and decode blocks are 0 (Dynamo's prefill router does not track active blocks).
+  /// Lowest cost wins; ties: lowest id.
+  std::uint32_t route_kv(std::uint32_t r) {
+    const std::int64_t isl = req_[r].isl;
+    std::uint32_t best = ready_p_.front();
+    std::int64_t best_cost = std::numeric_limits<std::int64_t>::max(), best_new = isl;
+    for (const std::uint32_t id : ready_p_) {
+      const PrefillWorker& w = prefill_[id];
+      const std::int64_t fresh = isl - cached_tokens(r, w.cache.match(hash_ptr(r), hash_count(r)));
+      const std::int64_t cost = w.outstanding + fresh;
+      if (cost < best_cost) best = id, best_cost = cost, best_new = fresh;
+    }
+    if (kv_predicted_.empty()) kv_predicted_.assign(req_.size(), 0);
+    kv_predicted_[r] = best_new;
+    prefill_[best].outstanding += best_new;
+    return best;
+  }
+  const std::uint64_t* hash_ptr(std::uint32_t r) const {
+    return s_.hash_offsets ? s_.hashes + s_.hash_offsets[r] : nullptr;
+  }
+  std::size_t hash_count(std::uint32_t r) const {
+    return s_.hash_offsets ? static_cast<std::size_t>(s_.hash_offsets[r + 1] - s_.hash_offsets[r]) : 0;
+  }
+  /// Prompt tokens served from the cache for `hits` leading blocks: at most isl − 1 (the last
+  /// prompt token is always computed).
+  std::int64_t cached_tokens(std::uint32_t r, std::size_t hits) const {
+    if (hits == 0) return 0;
+    const std::int64_t isl = req_[r].isl;
+    return std::max<std::int64_t>(0, std::min<std::int64_t>(static_cast<std::int64_t>(hits) * s_.block_size, isl - 1));
+  }
+  /// Looks the request's prefix up in worker `id`'s cache when it is first scheduled; counts it.
+  std::int64_t lookup(std::uint32_t id, std::uint32_t r) {
+    std::int64_t c = 0;
+    if (s_.cache_blocks != 0 && s_.hash_offsets) c = cached_tokens(r, prefill_[id].cache.lookup(hash_ptr(r), hash_count(r)));
+    IntervalAcc& a = acc(interval_of(req_[r].arrival_ms));
+    a.prompt_tokens += req_[r].isl;
+    a.cached_tokens += c;
+    prompt_tokens_ += req_[r].isl;
+    cached_total_ += c;
+    if (timings_) {
+      (*timings_)[r].prefill_start_ms = now_;
+      (*timings_)[r].cached_tokens = c;
+    }
+    return c;
+  }
+  /// The request's prefill is done on worker `id`: its blocks enter the cache, the router's
+  /// prediction is released.
+  void prefill_finished(std::uint32_t id, std::uint32_t r) {
+    PrefillWorker& w = prefill_[id];
+    if (s_.cache_blocks != 0 && s_.hash_offsets) w.cache.insert(hash_ptr(r), hash_count(r));
+    if (!kv_predicted_.empty()) w.outstanding -= kv_predicted_[r];
+  }
+  /// Hands the request to the decode side `rest` ms (the fixed latency) plus the KV transfer later.
+  void send_to_decode(std::uint32_t r, double rest) {
+    if (timings_) (*timings_)[r].prefill_end_ms = now_ + rest;
+    double transfer = s_.transfer_ms;
+    if (s_.transfer_ms_per_token > 0) transfer += static_cast<double>(req_[r].isl) * s_.transfer_ms_per_token;
+    if (rest + transfer > 0) push(now_ + rest + transfer, kDecodeArrive, r, 0);
+    else on_decode_arrival(r);
+  }
+
+  // ---- chunked prefill
+  /// Starts a forward pass on worker `id` (its queue is not empty): tokens from the queued requests
+  /// in order up to the budget; the request left partial by the last pass continues first.
+  void start_pass(std::uint32_t id) {
+    PrefillWorker& w = prefill_[id];
+    const PrefillCostModel& cm = *s_.cost;
+    std::int64_t budget = s_.max_batched;
+    double ms = cm.overhead_ms();
+    std::size_t k = 0;
+    for (; k < w.queue.size() && budget > 0; ++k) {
+      const std::uint32_t r = w.queue[k];
+      std::int64_t done;
+      if (k == 0 && w.head_started) done = w.head_done;
+      else done = lookup(id, r);
+      const std::int64_t total = std::max<std::int64_t>(req_[r].isl, 1);
+      const std::int64_t t = std::min(total - done, budget);
+      ms += cm.chunk_ms(static_cast<double>(done), static_cast<double>(t));
+      budget -= t;
+      w.last_done = done + t;
+    }
+    w.pass_n = k;
+    w.busy = true;
+    if (!(ms >= 0) || !std::isfinite(ms))
+      throw DataError("prefill pass time " + std::to_string(ms) + " ms is not a non-negative number; the profile cannot drive a replay");
+    push(now_ + ms, kPrefillDone, id, 0);
+  }
+  void on_pass_done(std::uint32_t id) {
+    PrefillWorker& w = prefill_[id];
+    w.busy = false;
+    const double rest = s_.fixed_ms;
+    for (std::size_t j = 0; j < w.pass_n; ++j) {
+      const std::uint32_t r = w.queue.front();
+      const bool last = j + 1 == w.pass_n;
+      if (last && w.last_done < std::max<std::int64_t>(req_[r].isl, 1)) {
+        w.head_started = true;
+        w.head_done = w.last_done;
+        break;
+      }
+      w.queue.pop_front();
+      w.head_started = false;
+      prefill_finished(id, r);
+      send_to_decode(r, rest);
+    }
+    if (!w.queue.empty()) start_pass(id);
+    else if (w.life == Life::Draining) {
+      w.life = Life::Gone;
+      gone(w.span);
+    }
   }
   void start_prefill(std::uint32_t id, std::uint32_t r) {
     PrefillWorker& w = prefill_[id];
     w.busy = true;
     w.current = r;
-    const double ms = svc_.prefill_ms(req_[r].isl);
+    w.current_tokens = req_[r].isl - lookup(id, r);
+    const double ms = svc_.prefill_ms(w.current_tokens);
     if (!(ms >= 0) || !std::isfinite(ms))
       throw DataError("prefill time " + std::to_string(ms) + " ms at ISL " + std::to_string(req_[r].isl) +
                       " is not a non-negative number; the profile cannot drive a replay");
-    if (timings_) (*timings_)[r].prefill_start_ms = now_;
     push(now_ + std::max(0.0, ms - s_.fixed_ms), kPrefillDone, id, 0);
   }
   void on_prefill_done(std::uint32_t id) {
+    if (s_.prefill_model == PrefillModel::chunked) {
+      on_pass_done(id);
+      return;
+    }
     PrefillWorker& w = prefill_[id];
     const std::uint32_t r = w.current;
     w.busy = false;
     // The rest of the request's prefill time (the fixed latency) passes off the worker.
-    const double rest = s_.fixed_ms > 0 ? std::min(s_.fixed_ms, svc_.prefill_ms(req_[r].isl)) : 0.0;
-    if (timings_) (*timings_)[r].prefill_end_ms = now_ + rest;
+    const double rest = s_.fixed_ms > 0 ? std::min(s_.fixed_ms, svc_.prefill_ms(w.current_tokens)) : 0.0;
+    prefill_finished(id, r);
     if (!w.queue.empty()) {
       const std::uint32_t nxt = w.queue.front();
       w.queue.pop_front();
@@ -375,8 +525,7 @@ private:
       w.life = Life::Gone;
       gone(w.span);
     }
-    if (rest + s_.transfer_ms > 0) push(now_ + rest + s_.transfer_ms, kDecodeArrive, r, 0);
-    else on_decode_arrival(r);
+    send_to_decode(r, rest);
   }
 
   // ---- decode
@@ -520,6 +669,10 @@ private:
     }
     res.good = good_;
     res.oversized = oversized_;
+    res.prompt_tokens = prompt_tokens_;
+    res.cached_tokens = cached_total_;
+    res.prefill_tokens_computed = prompt_tokens_ - cached_total_;
+    res.prefix_hit_rate = prompt_tokens_ > 0 ? static_cast<double>(cached_total_) / static_cast<double>(prompt_tokens_) : 0.0;
     res.start_ms = start_;
     res.end_ms = end_;
     res.duration_s = (end_ - start_) / 1000.0;
@@ -546,6 +699,8 @@ private:
       o.start_s = static_cast<double>(k) * s_.interval_s;
       o.arrivals = a.arrivals;
       o.good = a.good;
+      o.prompt_tokens = a.prompt_tokens;
+      o.cached_tokens = a.cached_tokens;
       o.mean_ttft_ms = a.first_tokens ? a.ttft / static_cast<double>(a.first_tokens) : nan;
       o.mean_itl_ms = a.itl_n ? a.itl / static_cast<double>(a.itl_n) : nan;
       o.prefill_workers = last->p;
@@ -578,6 +733,9 @@ private:
   std::vector<IntervalAcc> acc_;
   std::vector<StepSlot> step_cache_ = std::vector<StepSlot>(std::size_t(1) << kStepCacheBits);
   std::size_t finished_ = 0, good_ = 0, oversized_ = 0;
+  std::int64_t prompt_tokens_ = 0, cached_total_ = 0;
+  std::vector<std::int64_t> kv_predicted_;  // KV router: tokens each request was predicted to compute
+  std::size_t rr_ = 0;                      // round robin position
 };
 
 }  // namespace sla_planner::detail
