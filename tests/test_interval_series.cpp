@@ -16,6 +16,7 @@ using sla_planner::DataError;
 using sla_planner::IntervalAccumulator;
 using sla_planner::IntervalSeries;
 using sla_planner::IntervalSeriesOptions;
+using sla_planner::load_interval_series;
 using sla_planner::TraceRecord;
 using sla_planner::test::data_path;
 using sla_planner::test::load_json;

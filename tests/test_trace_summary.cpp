@@ -11,6 +11,7 @@
 using sla_planner::TraceRecord;
 using sla_planner::TraceSummarizer;
 using sla_planner::TraceSummaryOptions;
+using sla_planner::load_trace_summary;
 using sla_planner::test::data_path;
 
 TEST_CASE("summary of the mooncake conversation trace matches NumPy") {
