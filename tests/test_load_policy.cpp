@@ -89,9 +89,13 @@ TEST_CASE("defaults are Dynamo's and validate() names the field") {
   p.optimization_target = "load";
   p.decode_scale_up_kv_rate = 60;
   CHECK_THROWS_WITH(p.validate(), "'decode_scale_up_kv_rate' must be > 'decode_scale_down_kv_rate' (70), got 60");
-  PlannerConfig c = config();
-  c.adjustment_interval_s = 7;  // not a whole number of 5 s ticks
-  CHECK_THROWS_AS(LoadPolicy<LinearPerf>(c, LoadPolicyParams(), LinearPerf{}), std::invalid_argument);
+  CHECK(LoadPolicyParams().throughput_interval_s == 180.0);
+  CHECK(LoadPolicyParams().max_throughput_scaling_replicas == 8);
+  p = LoadPolicyParams();
+  p.throughput_interval_s = 7;  // not a whole number of 5 s ticks
+  CHECK_THROWS_WITH((LoadPolicy<LinearPerf>(config(), p, LinearPerf{})),
+                    "the throughput interval (7.00 s) must be a whole multiple (>= 2) of 'tick_s' (5.00 s) when the "
+                    "throughput floor is used");
   LoadPolicy<LinearPerf> ok(config(), LoadPolicyParams(), LinearPerf{});
   CHECK(ok.tick_interval_s() == 5.0);
   CHECK(ok.wants_worker_loads());
@@ -291,10 +295,14 @@ TEST_CASE("sla: consolidation-aware decode scale-down (ITL and cache)") {
 }
 
 TEST_CASE("sla: the throughput rules set a floor every adjustment interval and never scale by themselves") {
-  // 12 ticks of 5 s = one 60 s throughput interval, 25 requests per tick, ISL 300, OSL 150:
+  // With a 60 s throughput interval, 12 ticks of 5 s, 25 requests per tick, ISL 300, OSL 150:
   // prefill 300 × 300 / 60 = 1500 tok/s over 1000 -> 2; decode 300 × 150 / 60 = 750 over 10000 -> 1.
   // The load rule alone keeps one prefill engine: its own prefill, 302 ms, is within 500 ms.
-  LoadPolicy<LinearPerf> policy(config(), params("sla"), LinearPerf{});
+  LoadPolicyParams p = params("sla");
+  p.throughput_interval_s = 60;
+  LoadPolicy<LinearPerf> policy(config(), p, LinearPerf{});
+  CHECK(policy.throughput_planner().config().adjustment_interval_s == 60);
+  CHECK(policy.throughput_planner().config().max_replica_change == 8);
   FleetObservation o = obs({prefill_q(0)}, {decode_kv(0)});
   o.num_req = 25;
   o.mean_isl = 300;
@@ -329,6 +337,22 @@ TEST_CASE("sla: the throughput rules set a floor every adjustment interval and n
   CHECK(has_note(d, "prefill raised to the throughput floor 2"));
 }
 
+TEST_CASE("sla: the floor moves at most max_throughput_scaling_replicas engines per throughput interval") {
+  LoadPolicyParams p = params("sla");
+  p.throughput_interval_s = 60;
+  LoadPolicy<LinearPerf> policy(config(), p, LinearPerf{});
+  FleetObservation o = obs({prefill_q(0)}, {decode_kv(0)});
+  o.num_req = 25000;  // 300000 per minute: 1500 prefill and 75 decode engines by the throughput rules
+  o.mean_isl = 300;
+  o.mean_osl = 150;
+  Decision d;
+  for (int i = 0; i < 12; ++i) d = policy.decide(o);
+  CHECK(policy.prefill_floor() == 9);  // 1 deployed + 8
+  CHECK(policy.decode_floor() == 9);
+  CHECK(d.num_prefill == 9);
+  CHECK(d.num_decode == 9);
+}
+
 TEST_CASE("threshold targets ignore the throughput floor, as Dynamo forces throughput scaling off") {
   LoadPolicy<LinearPerf> policy(config(), params("throughput"), LinearPerf{});
   FleetObservation o = obs({prefill_q(0)}, {decode_kv(0)});
@@ -345,7 +369,7 @@ TEST_CASE("GPU budget: a full budget holds a scale-up, an opposing trade that fi
   Decision d = run("throughput", obs({prefill_q(kContext), prefill_q(0)}, {decode_kv(70000), decode_kv(70000)}), c);
   CHECK(d.num_prefill == 2);
   CHECK(d.num_decode == 2);
-  CHECK(has_note(d, "is full"));
+  CHECK(has_note(d, "gpu_budget_guard_hold"));
   // prefill +1, decode -1: 3P + 1D = 4 fits.
   d = run("throughput", obs({prefill_q(kContext), prefill_q(0)}, {decode_kv(1000), decode_kv(1000)}), c);
   CHECK(d.num_prefill == 3);
@@ -354,6 +378,69 @@ TEST_CASE("GPU budget: a full budget holds a scale-up, an opposing trade that fi
   FleetObservation over = obs({prefill_q(0), prefill_q(0), prefill_q(0)}, {decode_kv(70000), decode_kv(70000)});
   d = run("throughput", over, c);
   CHECK(d.gpus <= 4);
+}
+
+// ---- Dynamo tests/unit/test_budget.py @ a211eac38357289d4cf18d18b778ffac5e756caf (ceiling only)
+
+TEST_CASE("budget guard: Dynamo's ceiling-only scenarios") {
+  auto cfg = [](int budget, int pg = 1, int dg = 1) {
+    PlannerConfig c = config(1, budget);
+    c.prefill_engine_num_gpu = pg;
+    c.decode_engine_num_gpu = dg;
+    return c;
+  };
+  auto guard = [](const PlannerConfig& c, WorkerCounts cur, WorkerCounts prop) {
+    return detail::guard_scaling_budget(c, ReplicaCalculator(c), cur, prop);
+  };
+  auto fit = [](const PlannerConfig& c, WorkerCounts cur, WorkerCounts prop) {
+    return detail::fit_directional(c, cur, prop);
+  };
+  auto is = [](WorkerCounts w, long long p, long long d) { return w.prefill == p && w.decode == d; };
+  // test_load_budget_disabled_minimum_does_not_invent_ceiling_donor
+  detail::BudgetFit f = guard(cfg(4), {3, 1}, {3, 2});
+  CHECK(is(f.counts, 3, 1));
+  CHECK(f.reason == "gpu_budget_guard_hold");
+  // test_load_budget_max_only_both_up_does_not_invent_donor
+  CHECK(guard(cfg(5), {4, 1}, {5, 2}).reason == "gpu_budget_guard_hold");
+  // opposing swaps at a full budget go through
+  CHECK(is(guard(cfg(64), {27, 37}, {26, 38}).counts, 26, 38));
+  CHECK(is(guard(cfg(64), {27, 37}, {28, 36}).counts, 28, 36));
+  // test_load_budget_rejects_opposing_swap_that_does_not_fit: one 1-GPU prefill cannot fund a 2-GPU decode
+  f = guard(cfg(4, 1, 2), {2, 1}, {1, 2});
+  CHECK(is(f.counts, 2, 1));
+  CHECK(f.reason == "gpu_budget_guard_hold");
+  // test_load_budget_allows_scale_down_above_floor
+  CHECK(is(guard(cfg(80), {35, 35}, {34, 35}).counts, 34, 35));
+  // test_throughput_fit_shares_available_headroom_between_two_scale_ups
+  CHECK(is(fit(cfg(64), {24, 36}, {32, 44}), 26, 38));
+  // test_throughput_fit_holds_when_both_roles_scale_up_at_ceiling
+  CHECK(is(fit(cfg(64), {24, 40}, {32, 48}), 24, 40));
+  // test_throughput_fit_admits_only_funded_part_of_opposing_rebalance
+  CHECK(is(fit(cfg(64), {24, 40}, {23, 48}), 23, 41));
+  // test_throughput_fit_preserves_weighted_opposing_atomicity
+  CHECK(is(fit(cfg(48, 2, 1), {16, 16}, {15, 24}), 15, 18));
+}
+
+TEST_CASE("budget fit: exhaustively direction-preserving and within the ceiling") {
+  // test_throughput_fit_exhaustively_preserves_directions_and_budget, ceiling only.
+  for (auto [pg, dg] : {std::pair<int, int>{1, 1}, {1, 2}, {2, 3}})
+    for (long long cp = 1; cp < 5; ++cp)
+      for (long long cd = 1; cd < 5; ++cd) {
+        PlannerConfig c = config(1, static_cast<int>(cp * pg + cd * dg));
+        c.prefill_engine_num_gpu = pg;
+        c.decode_engine_num_gpu = dg;
+        for (long long pp = std::max(0LL, cp - 2); pp < cp + 3; ++pp)
+          for (long long pd = std::max(0LL, cd - 2); pd < cd + 3; ++pd) {
+            const WorkerCounts f = detail::fit_directional(c, {cp, cd}, {pp, pd});
+            REQUIRE(std::min(cp, pp) <= f.prefill);
+            REQUIRE(f.prefill <= std::max(cp, pp));
+            REQUIRE(std::min(cd, pd) <= f.decode);
+            REQUIRE(f.decode <= std::max(cd, pd));
+            REQUIRE(c.gpus(f.prefill, f.decode) <= c.max_gpu_budget);
+            const bool opposing = (pp < cp && pd > cd) || (pp > cp && pd < cd);
+            if (opposing) REQUIRE((f.prefill == cp) == (f.decode == cd));
+          }
+      }
 }
 
 TEST_CASE("property: never above the GPU budget, never below min_endpoint, at most one step per tick") {

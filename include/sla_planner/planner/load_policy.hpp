@@ -11,9 +11,8 @@
 // /work/notes/dynamo_load_policy.md lists files and commits.
 // Differences: the "sla" wall-time model is the profile (prefill forward pass of c tokens =
 // prefill_ttft_ms(c), decode step at K KV tokens = decode_itl_ms(K / context, context)) instead of
-// a regression fitted online from forward-pass records; mean ISL/OSL come from the frontend; the
-// budget guard takes a proposal that fits, else the proportional clamp when it moves no kind
-// against its proposal, else holds.
+// a regression fitted online from forward-pass records; mean ISL/OSL come from the frontend;
+// there is no min_gpu_budget floor and no speculative-decoding accept length.
 #pragma once
 
 #include <algorithm>
@@ -27,6 +26,7 @@
 #include <vector>
 
 #include "sla_planner/planner/basic_planner.hpp"
+#include "sla_planner/planner/detail/budget_guard.hpp"
 #include "sla_planner/planner/load_policy_params.hpp"
 #include "sla_planner/planner/planning_policy.hpp"
 #include "sla_planner/planner/replica_calculator.hpp"
@@ -36,13 +36,16 @@ namespace sla_planner {
 /// Dynamo's load-based planner as a PlanningPolicy (disaggregated fleets).
 ///
 /// Each decide() (one tick of LoadPolicyParams::tick_s):
-/// 1. "sla" with throughput_floor: every adjustment_interval_s / tick_s ticks, the throughput
-///    rules (BasicPlanner, fed the merged ticks) set lower bounds for both kinds; they do not
-///    scale by themselves.
+/// 1. "sla" with throughput_floor: every throughput_interval_s / tick_s ticks, the throughput
+///    rules (BasicPlanner over the merged ticks, with throughput_interval_s as its adjustment
+///    interval and at most max_throughput_scaling_replicas of change) set lower bounds for both
+///    kinds; they do not scale by themselves.
 /// 2. No decision while engines start or drain (deployed != ready), nor when the per-engine
 ///    reports do not match the ready counts.
 /// 3. Per kind, from the ready engines' WorkerLoad: +1 / −1 / none (see LoadPolicyParams).
-/// 4. max(decision or current, lower bound), at least min_endpoint, then the GPU budget.
+/// 4. max(decision or current, lower bound), at least min_endpoint; a floor-lifted proposal is
+///    first fitted under the budget without reversing a kind; then the budget guard
+///    (detail/budget_guard.hpp): a fleet at a full budget only trades one kind for the other.
 ///
 /// `Perf` is as for BasicPlanner (ProfilePerfModel or a stand-in). Deterministic.
 template <class Perf>
@@ -54,14 +57,14 @@ public:
       : config_(validated(std::move(config))),
         params_(validated(std::move(params))),
         calc_(config_),
-        throughput_(config_, std::move(perf)) {
+        throughput_(throughput_config(config_, params_), std::move(perf)) {
     if (floor_enabled()) {
-      const double ratio = config_.adjustment_interval_s / params_.tick_s;
+      const double interval = throughput_.config().adjustment_interval_s;
+      const double ratio = interval / params_.tick_s;
       ticks_per_floor_ = static_cast<long long>(std::llround(ratio));
       if (ticks_per_floor_ < 2 || std::fabs(ratio - static_cast<double>(ticks_per_floor_)) > 1e-9 * ratio)
-        throw std::invalid_argument("'adjustment_interval_s' (" + fmt2(config_.adjustment_interval_s) +
-                                    ") must be a whole multiple (>= 2) of 'tick_s' (" + fmt2(params_.tick_s) +
-                                    ") when the throughput floor is used");
+        throw std::invalid_argument("the throughput interval (" + fmt2(interval) + " s) must be a whole multiple (>= 2) of "
+                                    "'tick_s' (" + fmt2(params_.tick_s) + " s) when the throughput floor is used");
     }
   }
 
@@ -96,17 +99,32 @@ public:
     if (!obs.decode_workers.empty()) want_d = decode_decision(obs.decode_workers, cur.decode, d.notes);
 
     long long p = want_p.value_or(cur.prefill), q = want_d.value_or(cur.decode);
+    bool lifted = false;
     if (floor_enabled()) {
       if (floor_p_ > p) d.notes.push_back("prefill raised to the throughput floor " + std::to_string(floor_p_));
       if (floor_d_ > q) d.notes.push_back("decode raised to the throughput floor " + std::to_string(floor_d_));
+      lifted = floor_p_ > p || floor_d_ > q;
       p = std::max(p, floor_p_);
       q = std::max(q, floor_d_);
     }
-    p = std::max<long long>(p, config_.min_endpoint);
-    q = std::max<long long>(q, config_.min_endpoint);
-    const WorkerCounts fitted = guard_budget(cur, {p, q}, d);
-    if (fitted.prefill == cur.prefill && fitted.decode == cur.decode) d.notes.push_back("load: no scaling needed");
-    return finish(d, fitted);
+    const long long min_ep = config_.min_endpoint;
+    WorkerCounts want{std::max(p, min_ep), std::max(q, min_ep)};
+    if (lifted) {  // fit the floor-lifted proposal under the ceiling first, as Dynamo does
+      want = cur.prefill < min_ep || cur.decode < min_ep ? detail::proportional_clamp(calc_, want)
+                                                         : detail::fit_directional(config_, cur, want);
+    }
+    const detail::BudgetFit fit = detail::guard_scaling_budget(config_, calc_, cur, want);
+    if (!fit.reason.empty()) {
+      d.budget_limited = true;
+      d.notes.push_back("GPU budget " + std::to_string(config_.max_gpu_budget) + ": " + fit.reason + " (proposed " +
+                        counts(want) + ", current " + counts(cur) + ", result " + counts(fit.counts) + ")");
+    } else if (fit.counts.prefill != want.prefill || fit.counts.decode != want.decode) {
+      d.budget_limited = true;
+      d.notes.push_back("GPU budget " + std::to_string(config_.max_gpu_budget) + ": " + counts(want) + " clamped to " +
+                        counts(fit.counts));
+    }
+    if (fit.counts.prefill == cur.prefill && fit.counts.decode == cur.decode) d.notes.push_back("load: no scaling needed");
+    return finish(d, fit.counts);
   }
 
   /// Estimated TTFT (ms) of the next request on a prefill engine with `queued_prefill_tokens`
@@ -115,15 +133,12 @@ public:
   double estimate_ttft_ms(double queued_prefill_tokens) const {
     const double total = (queued_prefill_tokens + avg_isl()) * (1.0 - hit_rate());
     if (!(total > 0)) return 0.0;
+    // Every full chunk takes the same time; only the last one is shorter.
     const double chunk = params_.max_num_batched_tokens;
-    double ms = 0, left = total;
-    const auto n = static_cast<long long>(std::ceil(total / chunk));
-    for (long long i = 0; i < n; ++i) {
-      const double c = std::min(left, chunk);
-      ms += std::max(1e-3, perf().prefill_ttft_ms(c));
-      left -= c;
-    }
-    return ms;
+    const double full = std::floor(total / chunk);
+    const double rest = total - full * chunk;
+    const auto pass = [this](double tokens) { return std::max(1e-3, perf().prefill_ttft_ms(tokens)); };
+    return full * pass(chunk) + (rest > 0 ? pass(rest) : 0.0);
   }
   /// Estimated ITL (ms) of a decode engine holding `decode_kv_tokens` (scheduled + queued) KV
   /// tokens after one more request joins, at the mean context (ISL + OSL/2); NaN when no length
@@ -159,6 +174,13 @@ private:
   static LoadPolicyParams validated(LoadPolicyParams p) {
     p.validate();
     return p;
+  }
+  /// The throughput rules' config: this one with the throughput interval as adjustment interval
+  /// and Dynamo's per-observation change limit.
+  static PlannerConfig throughput_config(PlannerConfig c, const LoadPolicyParams& p) {
+    if (p.throughput_interval_s > 0) c.adjustment_interval_s = p.throughput_interval_s;
+    c.max_replica_change = p.max_throughput_scaling_replicas;
+    return c;
   }
   bool floor_enabled() const noexcept { return params_.is_sla() && params_.throughput_floor; }
   double hit_rate() const noexcept { return std::min(1.0, std::max(0.0, last_hit_rate_)); }
@@ -342,51 +364,6 @@ private:
                          fmt2(params_.scale_down_sensitivity) + "% of the ITL target");
     return none(notes, n > 1 ? "decode: no change (scale-down refused: consolidated engines would be too slow or full)"
                              : "decode: no change");
-  }
-
-  // ---- budget
-
-  /// The budget as a hard ceiling that never turns a proposal around: a proposal that fits is
-  /// taken; at a full budget a scale-up is held unless it trades one kind for the other and fits;
-  /// otherwise the proportional clamp is taken if it moves each kind only toward its proposal.
-  WorkerCounts guard_budget(WorkerCounts cur, WorkerCounts want, Decision& d) const {
-    if (!config_.has_budget()) return want;
-    const long long budget = config_.max_gpu_budget;
-    const long long min_ep = config_.min_endpoint;
-    if (config_.gpus(cur.prefill, cur.decode) > budget || cur.prefill < min_ep || cur.decode < min_ep) {
-      ReplicaPlan r;
-      r.num_prefill = std::max(cur.prefill, min_ep);
-      r.num_decode = std::max(cur.decode, min_ep);
-      if (want.prefill > r.num_prefill) r.num_prefill = want.prefill;
-      if (want.decode > r.num_decode) r.num_decode = want.decode;
-      calc_.apply_budget(r);
-      d.notes.insert(d.notes.end(), r.notes.begin(), r.notes.end());
-      d.notes.push_back("GPU budget: reconciled the fleet to the budget and min_endpoint");
-      d.budget_limited = true;
-      return {r.num_prefill, r.num_decode};
-    }
-    if (config_.gpus(want.prefill, want.decode) <= budget) return want;
-    const bool p_up = want.prefill > cur.prefill, d_up = want.decode > cur.decode;
-    const bool p_down = want.prefill < cur.prefill, d_down = want.decode < cur.decode;
-    const bool opposing = (p_up && d_down) || (p_down && d_up);
-    d.budget_limited = true;
-    if (config_.gpus(cur.prefill, cur.decode) >= budget && (p_up || d_up) && !opposing) {
-      d.notes.push_back("GPU budget " + std::to_string(budget) + " is full: scale-up to " + counts(want) + " held");
-      return cur;
-    }
-    ReplicaPlan r;
-    r.num_prefill = want.prefill;
-    r.num_decode = want.decode;
-    calc_.apply_budget(r);
-    const auto between = [](long long a, long long b, long long x) { return std::min(a, b) <= x && x <= std::max(a, b); };
-    if (!between(cur.prefill, want.prefill, r.num_prefill) || !between(cur.decode, want.decode, r.num_decode) ||
-        config_.gpus(r.num_prefill, r.num_decode) > budget) {
-      d.notes.push_back("GPU budget " + std::to_string(budget) + ": " + counts(want) +
-                        " does not fit without reversing a kind's direction; held at " + counts(cur));
-      return cur;
-    }
-    d.notes.insert(d.notes.end(), r.notes.begin(), r.notes.end());
-    return {r.num_prefill, r.num_decode};
   }
 
   // ---- notes

@@ -26,10 +26,18 @@ struct LoadPolicyParams {
   std::string optimization_target = "sla";
   /// Seconds between two load decisions (load_adjustment_interval_seconds, > 0).
   double tick_s = 5.0;
-  /// "sla" only: run the throughput rules every PlannerConfig::adjustment_interval_s and never
+  /// "sla" only: run the throughput rules every throughput_interval_s and never
   /// go below their counts (enable_throughput_scaling). Ignored by the other targets, which
   /// Dynamo runs without throughput scaling.
   bool throughput_floor = true;
+  /// "sla" only: seconds between two runs of the throughput rules that set the floor
+  /// (throughput_adjustment_interval_seconds; a whole multiple >= 2 of tick_s). 0 = use
+  /// PlannerConfig::adjustment_interval_s.
+  double throughput_interval_s = 180.0;
+  /// "sla" only: most engines of one kind the throughput floor moves per throughput interval,
+  /// from the deployed count (max_throughput_scaling_replicas; >= 1). Applied as the floor
+  /// planner's max_replica_change.
+  int max_throughput_scaling_replicas = 8;
   /// "sla" only: scale-down safety margin in percent (load_scaling_down_sensitivity, 1..100): a
   /// scale-down needs the consolidated engines' predicted queueing within this share of the
   /// TTFT budget and their predicted ITL below this share of the ITL target.
@@ -66,6 +74,10 @@ struct LoadPolicyParams {
       throw std::invalid_argument("'optimization_target' must be one of sla, throughput, latency, load, got '" +
                                   optimization_target + "'");
     positive("tick_s", tick_s);
+    non_negative("throughput_interval_s", throughput_interval_s);
+    if (max_throughput_scaling_replicas < 1)
+      throw std::invalid_argument("'max_throughput_scaling_replicas' must be >= 1, got " +
+                                  std::to_string(max_throughput_scaling_replicas));
     if (!(scale_down_sensitivity > 0) || !(scale_down_sensitivity <= 100))
       throw std::invalid_argument("'scale_down_sensitivity' must be in (0, 100], got " + fmt(scale_down_sensitivity));
     non_negative("context_length", context_length);
