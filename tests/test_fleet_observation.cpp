@@ -13,10 +13,12 @@ TEST_CASE("FleetObservation::absorb weights means by requests and keeps the late
   a.mean_isl = 1000;
   a.ttft_ms = 100;
   a.isl.add(1000, 10);
+  a.ttft_s.add(0.1, 10);
   a.ready = a.deployed = {1, 1};
   b.num_req = 30;
   b.mean_isl = 2000;
   b.isl.add(2000, 30);
+  b.ttft_s.add(0.3, 30);
   b.itl_ms = 12;
   b.ready = {2, 1};
   b.deployed = {2, 2};
@@ -29,6 +31,8 @@ TEST_CASE("FleetObservation::absorb weights means by requests and keeps the late
   CHECK(*a.itl_ms == 12);
   CHECK(a.isl.count == 40);
   CHECK(a.isl.mean() == Approx(1750));
+  CHECK(a.ttft_s.count == 40);
+  CHECK(a.ttft_s.share_at_or_below(0.22) == Approx(0.25));
   CHECK(a.ready.prefill == 2);
   CHECK(a.deployed.decode == 2);
   CHECK(a.decode_workers.size() == 1);

@@ -14,7 +14,7 @@
 
 #include "sla_planner/planner/decision.hpp"
 #include "sla_planner/planner/metrics.hpp"
-#include "sla_planner/planner/token_histogram.hpp"
+#include "sla_planner/planner/histogram.hpp"
 #include "sla_planner/planner/worker_load.hpp"
 
 namespace sla_planner {
@@ -29,9 +29,15 @@ struct FleetObservation {
   /// Requests that arrived at the frontend during the window.
   double num_req = 0;
   /// Input lengths of those requests (Dynamo frontend buckets; may be empty when not exported).
-  TokenHistogram isl = TokenHistogram::dynamo_isl();
+  Histogram isl = Histogram::dynamo_isl();
   /// Output lengths of the requests that completed (Dynamo frontend buckets; may be empty).
-  TokenHistogram osl = TokenHistogram::dynamo_osl();
+  Histogram osl = Histogram::dynamo_osl();
+  /// Times to first token of the requests whose first token came in the window (seconds;
+  /// Dynamo frontend buckets; may be empty).
+  Histogram ttft_s = Histogram::dynamo_ttft_s();
+  /// Gaps between consecutive output tokens in the window (seconds; Dynamo frontend buckets; may
+  /// be empty).
+  Histogram itl_s = Histogram::dynamo_itl_s();
   /// Mean input length (tokens): histogram sum / count over the window.
   std::optional<double> mean_isl;
   /// Mean output length (tokens).
@@ -91,6 +97,8 @@ struct FleetObservation {
     prefix_hit_rate = weighted(prefix_hit_rate, later.prefix_hit_rate);
     isl.merge(later.isl);
     osl.merge(later.osl);
+    ttft_s.merge(later.ttft_s);
+    itl_s.merge(later.itl_s);
     num_req = a + b;
     duration_s += later.duration_s;
     deployed = later.deployed;

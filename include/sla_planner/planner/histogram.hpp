@@ -1,11 +1,11 @@
 // sla_planner — header-only SLA planner for disaggregated LLM serving.
 // SPDX-License-Identifier: Apache-2.0
 //
-// A Prometheus-style histogram of token counts, with the bucket boundaries NVIDIA Dynamo's frontend
-// uses for dynamo_frontend_input_sequence_tokens / dynamo_frontend_output_sequence_tokens
-// (lib/llm/src/http/service/metrics.rs: generate_log_buckets(50, 128000, 12) for ISL and
-// generate_log_buckets(50, 32000, 10) for OSL — 0, then log-spaced values rounded to two
-// significant figures, the first log step above the minimum, the last one the maximum).
+// A Prometheus-style histogram, with the bucket boundaries NVIDIA Dynamo's frontend uses
+// (lib/llm/src/http/service/metrics.rs, generate_log_buckets(min, max, count): 0, then
+// min·(max/min)^(i/(count-1)) for i = 1..count-1 rounded to two significant figures):
+// dynamo_frontend_input_sequence_tokens (50, 128000, 12), *_output_sequence_tokens (50, 32000, 10),
+// *_time_to_first_token_seconds (0.001, 480, 18), *_inter_token_latency_seconds (0.001, 2, 13).
 #pragma once
 
 #include <algorithm>
@@ -16,10 +16,10 @@
 
 namespace sla_planner {
 
-/// Counts of observations per bucket, Prometheus semantics: bucket i counts values v with
+/// Counts of observations (token counts, seconds) per bucket, Prometheus semantics: bucket i counts values v with
 /// bounds[i-1] < v <= bounds[i] (bucket 0: v <= bounds[0]); the last bucket is +Inf.
 /// `sum` and `count` are exact, so the mean is exact even though the buckets are coarse.
-struct TokenHistogram {
+struct Histogram {
   /// Upper bounds of the finite buckets, strictly increasing; the +Inf bucket is implicit.
   std::vector<double> bounds;
   /// Observations per bucket: bounds.size() + 1 entries (the last one is +Inf).
@@ -29,10 +29,10 @@ struct TokenHistogram {
   /// Number of observations.
   double count = 0;
 
-  TokenHistogram() = default;
+  Histogram() = default;
   /// An empty histogram over `upper_bounds` (strictly increasing).
   /// \throws std::invalid_argument when the bounds are not strictly increasing
-  explicit TokenHistogram(std::vector<double> upper_bounds) : bounds(std::move(upper_bounds)) {
+  explicit Histogram(std::vector<double> upper_bounds) : bounds(std::move(upper_bounds)) {
     for (std::size_t i = 1; i < bounds.size(); ++i)
       if (!(bounds[i] > bounds[i - 1]))
         throw std::invalid_argument("histogram bounds must be strictly increasing, got " + std::to_string(bounds[i]) +
@@ -50,8 +50,31 @@ struct TokenHistogram {
     static const std::vector<double> b{0, 100, 210, 430, 880, 1800, 3700, 7600, 16000, 32000};
     return b;
   }
-  static TokenHistogram dynamo_isl() { return TokenHistogram(dynamo_isl_bounds()); }
-  static TokenHistogram dynamo_osl() { return TokenHistogram(dynamo_osl_bounds()); }
+  /// Dynamo frontend's time-to-first-token buckets (seconds).
+  static const std::vector<double>& dynamo_ttft_s_bounds() {
+    static const std::vector<double> b{0,    0.0022, 0.0047, 0.01, 0.022, 0.047, 0.1,  0.22,  0.47,
+                                       1.0,  2.2,    4.7,    10.0, 22.0,  48.0,  100.0, 220.0, 480.0};
+    return b;
+  }
+  /// Dynamo frontend's inter-token-latency buckets (seconds).
+  static const std::vector<double>& dynamo_itl_s_bounds() {
+    static const std::vector<double> b{0, 0.0019, 0.0035, 0.0067, 0.013, 0.024, 0.045, 0.084, 0.16, 0.3, 0.56, 1.1, 2.0};
+    return b;
+  }
+  static Histogram dynamo_isl() { return Histogram(dynamo_isl_bounds()); }
+  static Histogram dynamo_osl() { return Histogram(dynamo_osl_bounds()); }
+  static Histogram dynamo_ttft_s() { return Histogram(dynamo_ttft_s_bounds()); }
+  static Histogram dynamo_itl_s() { return Histogram(dynamo_itl_s_bounds()); }
+
+  /// Share of observations at or below `x`, counting whole buckets only: the cumulative count of
+  /// the last bucket whose upper bound is <= x, over the total (what a Prometheus query of
+  /// le="x" gives when x is a bucket bound; a lower bound on the true share otherwise).
+  double share_at_or_below(double x) const noexcept {
+    if (!(count > 0)) return 0.0;
+    double c = 0;
+    for (std::size_t i = 0; i < bounds.size() && i < counts.size() && bounds[i] <= x; ++i) c += counts[i];
+    return c / count;
+  }
 
   /// Records `n` observations of `value`.
   void add(double value, double n = 1.0) {
@@ -64,7 +87,7 @@ struct TokenHistogram {
 
   /// Adds another histogram with the same bounds (a longer window).
   /// \throws std::invalid_argument when the bounds differ
-  void merge(const TokenHistogram& o) {
+  void merge(const Histogram& o) {
     if (o.count == 0 && o.sum == 0) return;
     if (o.bounds != bounds) throw std::invalid_argument("cannot merge histograms with different bucket bounds");
     if (counts.size() != bounds.size() + 1) counts.assign(bounds.size() + 1, 0.0);
