@@ -33,12 +33,12 @@ PlannerConfig config(int min_endpoint = 1, int budget = -1) {
   c.adjustment_interval_s = 60;
   c.min_endpoint = min_endpoint;
   c.max_gpu_budget = budget;
-  c.load_predictor = "constant";
+  c.load_predictor = PredictorKind::Constant;
   return c;
 }
 LoadPolicyParams params(const std::string& target) {
   LoadPolicyParams p;
-  p.optimization_target = target;
+  find_setting(LoadPolicyParams::settings(), "optimization_target")->set_choice(p, target);
   p.context_length = kContext;
   p.max_kv_tokens = kMaxKv;
   return p;
@@ -77,25 +77,36 @@ TEST_CASE("defaults are Dynamo's and validate() names the field") {
   LoadPolicyParams p;
   CHECK(p.tick_s == 5.0);
   CHECK(p.scale_down_sensitivity == 80.0);
+  CHECK(p.throughput_interval_s == 180.0);
+  CHECK(p.max_throughput_scaling_replicas == 8);
   CHECK(p.decode_scale_up_kv_rate == 90.0);
   CHECK(p.decode_scale_down_kv_rate == 70.0);
   p.validate();
-  p.optimization_target = "fast";
-  CHECK_THROWS_WITH(p.validate(), "'optimization_target' must be one of sla, throughput, latency, load, got 'fast'");
+  const auto& table = LoadPolicyParams::settings();
+  const Setting<LoadPolicyParams>* target = find_setting(table, "optimization_target");
+  REQUIRE(target != nullptr);
+  CHECK(target->text(p) == "sla");
+  CHECK_THROWS_WITH(target->set_choice(p, "fast"),
+                    "'optimization_target' must be one of sla, throughput, latency, load, got 'fast'");
+  target->set_choice(p, "latency");
+  CHECK(p.optimization_target == LoadTarget::Latency);
+  CHECK(find_setting(table, "load_adjustment_interval_seconds") == find_setting(table, "load_tick_s"));
+  CHECK(find_setting(table, "enable_throughput_scaling")->flag == "load-throughput-floor");
   p = LoadPolicyParams();
   p.tick_s = 0;
-  CHECK_THROWS_WITH(p.validate(), "'tick_s' must be > 0, got 0");
+  CHECK_THROWS_WITH(p.validate(), "'load_tick_s' must be > 0, got 0");
   p = LoadPolicyParams();
-  p.optimization_target = "load";
+  p.scale_down_sensitivity = 120;
+  CHECK_THROWS_WITH(p.validate(), "'load_scaling_down_sensitivity' must be in [0, 100], got 120");
+  p = LoadPolicyParams();
+  p.optimization_target = LoadTarget::Load;
   p.decode_scale_up_kv_rate = 60;
-  CHECK_THROWS_WITH(p.validate(), "'decode_scale_up_kv_rate' must be > 'decode_scale_down_kv_rate' (70), got 60");
-  CHECK(LoadPolicyParams().throughput_interval_s == 180.0);
-  CHECK(LoadPolicyParams().max_throughput_scaling_replicas == 8);
+  CHECK_THROWS_WITH(p.validate(), "'decode_scale_up_kv_rate' must be > decode_scale_down_kv_rate (70), got 60");
   p = LoadPolicyParams();
   p.throughput_interval_s = 7;  // not a whole number of 5 s ticks
   CHECK_THROWS_WITH((LoadPolicy<LinearPerf>(config(), p, LinearPerf{})),
-                    "the throughput interval (7.00 s) must be a whole multiple (>= 2) of 'tick_s' (5.00 s) when the "
-                    "throughput floor is used");
+                    "'throughput_interval_s' must be a whole multiple (>= 2) of load_tick_s (5) with the throughput "
+                    "floor, got 7");
   LoadPolicy<LinearPerf> ok(config(), LoadPolicyParams(), LinearPerf{});
   CHECK(ok.tick_interval_s() == 5.0);
   CHECK(ok.wants_worker_loads());

@@ -22,7 +22,7 @@ PlannerConfig seed_config() {
   c.itl_ms = 10;
   c.adjustment_interval_s = 60;
   c.max_gpu_budget = 12;
-  c.load_predictor = "constant";
+  c.load_predictor = PredictorKind::Constant;
   return c;
 }
 FleetObservation tick(WorkerCounts fleet, double queued_prefill, double decode_kv) {

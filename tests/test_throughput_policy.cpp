@@ -26,7 +26,7 @@ PlannerConfig config(const char* predictor) {
   c.itl_ms = 10;
   c.adjustment_interval_s = 60;
   c.max_gpu_budget = 12;
-  c.load_predictor = predictor;
+  c.load_predictor = parse_predictor_kind(predictor);
   return c;
 }
 

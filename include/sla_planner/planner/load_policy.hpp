@@ -51,8 +51,8 @@ namespace sla_planner {
 template <class Perf>
 class LoadPolicy final : public PlanningPolicy {
 public:
-  /// \throws std::invalid_argument when the config or the parameters are invalid, or when the
-  ///   throughput interval is not a whole number (>= 2) of ticks while the floor is in use
+  /// \throws SettingError (a std::invalid_argument) when the config or the parameters are invalid,
+  ///   or when the throughput interval is not a whole number (>= 2) of ticks while the floor is in use
   LoadPolicy(PlannerConfig config, LoadPolicyParams params, Perf perf)
       : config_(validated(std::move(config))),
         params_(validated(std::move(params))),
@@ -63,8 +63,10 @@ public:
       const double ratio = interval / params_.tick_s;
       ticks_per_floor_ = static_cast<long long>(std::llround(ratio));
       if (ticks_per_floor_ < 2 || std::fabs(ratio - static_cast<double>(ticks_per_floor_)) > 1e-9 * ratio)
-        throw std::invalid_argument("the throughput interval (" + fmt2(interval) + " s) must be a whole multiple (>= 2) of "
-                                    "'tick_s' (" + fmt2(params_.tick_s) + " s) when the throughput floor is used");
+        throw SettingError::out_of_range("throughput_interval_s",
+                                         "a whole multiple (>= 2) of load_tick_s (" + format_number(params_.tick_s) +
+                                             ") with the throughput floor",
+                                         format_number(interval));
     }
   }
 
@@ -256,24 +258,24 @@ private:
                                             std::vector<std::string>& notes) const {
     if (n <= 0) return none(notes, "prefill: no ready engines");
     const long long down = std::max<long long>(n - 1, config_.min_endpoint);
-    const std::string& t = params_.optimization_target;
-    if (t == "sla") return prefill_sla(w, n, notes);
+    const LoadTarget t = params_.optimization_target;
+    if (t == LoadTarget::Sla) return prefill_sla(w, n, notes);
     std::vector<double> v;
     double up_at = 0, down_at = 0;
-    if (t == "load") {
+    if (t == LoadTarget::Load) {
       for (const WorkerLoad& x : w) v.push_back(x.queued_prefill_tokens);
       up_at = params_.prefill_scale_up_queue_tokens;
       down_at = params_.prefill_scale_down_queue_tokens;
     } else {
       if (!(params_.context_length > 0)) return none(notes, "prefill: context length unknown; no decision");
       for (const WorkerLoad& x : w) v.push_back(x.queued_prefill_tokens / params_.context_length);
-      up_at = t == "latency" ? 0.1 : 1.0;
-      down_at = t == "latency" ? 0.0 : 0.1;
+      up_at = t == LoadTarget::Latency ? 0.1 : 1.0;
+      down_at = t == LoadTarget::Latency ? 0.0 : 0.1;
     }
     const bool any_up = std::any_of(v.begin(), v.end(), [&](double x) { return x >= up_at; });
     if (any_up) return changed(notes, "prefill", n, n + 1, "an engine's queue at or above " + fmt2(up_at));
     // throughput: strictly below; latency and load: at or below.
-    const bool strict = t == "throughput";
+    const bool strict = t == LoadTarget::Throughput;
     const bool all_down =
         std::all_of(v.begin(), v.end(), [&](double x) { return strict ? x < down_at : x <= down_at; });
     if (n > 1 && all_down)
@@ -286,15 +288,15 @@ private:
                                            std::vector<std::string>& notes) const {
     if (n <= 0) return none(notes, "decode: no ready engines");
     const long long down = std::max<long long>(n - 1, config_.min_endpoint);
-    const std::string& t = params_.optimization_target;
-    if (t == "sla") return decode_sla(w, n, notes);
+    const LoadTarget t = params_.optimization_target;
+    if (t == LoadTarget::Sla) return decode_sla(w, n, notes);
     if (!(params_.max_kv_tokens > 0)) return none(notes, "decode: KV capacity unknown; no decision");
     std::vector<double> u;
     for (const WorkerLoad& x : w) u.push_back((x.scheduled_decode_kv_tokens + x.queued_decode_kv_tokens) / params_.max_kv_tokens);
     double up_at = 1.0, down_at = 0.6;
-    if (t == "latency") up_at = 0.4, down_at = 0.1;
-    if (t == "load") up_at = params_.decode_scale_up_kv_rate / 100.0, down_at = params_.decode_scale_down_kv_rate / 100.0;
-    const bool inclusive = t == "load";  // load: >= and <=; throughput and latency: > and <
+    if (t == LoadTarget::Latency) up_at = 0.4, down_at = 0.1;
+    if (t == LoadTarget::Load) up_at = params_.decode_scale_up_kv_rate / 100.0, down_at = params_.decode_scale_down_kv_rate / 100.0;
+    const bool inclusive = t == LoadTarget::Load;  // load: >= and <=; throughput and latency: > and <
     if (std::any_of(u.begin(), u.end(), [&](double x) { return inclusive ? x >= up_at : x > up_at; }))
       return changed(notes, "decode", n, n + 1, "an engine's KV use " + std::string(inclusive ? "at or above " : "above ") +
                                                   fmt2(100 * up_at) + "%");
