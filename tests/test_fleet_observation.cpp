@@ -52,3 +52,22 @@ TEST_CASE("to_metrics passes the means through untouched") {
   CHECK_FALSE(m.itl_ms.has_value());
   CHECK_FALSE(m.request_duration_s.has_value());
 }
+
+TEST_CASE("from_metrics and to_metrics round-trip the interval summary") {
+  Metrics m;
+  m.num_req = 12;
+  m.isl = 3000;
+  m.itl_ms = 9.5;
+  const FleetObservation o = FleetObservation::from_metrics(m, 60, {2, 3}, {2, 2});
+  CHECK(o.num_req == 12);
+  CHECK(o.duration_s == 60);
+  CHECK(o.scaling_in_progress());
+  CHECK(o.prefill_workers.empty());
+  const Metrics back = o.to_metrics();
+  CHECK(*back.num_req == 12);
+  CHECK(*back.isl == 3000);
+  CHECK(*back.itl_ms == 9.5);
+  CHECK_FALSE(back.osl.has_value());
+  Metrics missing;  // a missing request count is 0 requests
+  CHECK(FleetObservation::from_metrics(missing, 60, {1, 1}, {1, 1}).num_req == 0);
+}

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "sla_planner/planner/histogram.hpp"
@@ -71,4 +72,14 @@ TEST_CASE("share at or below a bound counts whole buckets") {
   CHECK(h.share_at_or_below(0.2) == Approx(0.75));  // 0.2 is inside (0.1, 0.22]: that bucket is not counted
   CHECK(h.share_at_or_below(0.22) == Approx(1.0));
   CHECK(Histogram().share_at_or_below(1) == 0);
+}
+
+TEST_CASE("from Prometheus' cumulative buckets") {
+  const double inf = std::numeric_limits<double>::infinity();
+  const Histogram h = Histogram::from_cumulative({100, 1000, inf}, {2, 5, 6}, 4200);
+  CHECK(h.bounds == std::vector<double>{100, 1000});
+  CHECK(h.counts == std::vector<double>{2, 3, 1});
+  CHECK(h.count == 6);
+  CHECK(h.mean() == Approx(700));
+  CHECK_THROWS_AS(Histogram::from_cumulative({100, inf}, {1}), std::invalid_argument);
 }

@@ -9,6 +9,7 @@
 // policy never sees the requests themselves.
 #pragma once
 
+#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -62,6 +63,22 @@ struct FleetObservation {
   /// True while engines are starting or draining (deployed differs from ready).
   bool scaling_in_progress() const noexcept {
     return deployed.prefill != ready.prefill || deployed.decode != ready.decode;
+  }
+
+  /// A window known only by its interval summary (e.g. a live planner's Prometheus reading):
+  /// means and request count set, histograms empty, no per-engine state.
+  static FleetObservation from_metrics(const Metrics& m, double duration_s, WorkerCounts deployed, WorkerCounts ready) {
+    FleetObservation o;
+    o.duration_s = duration_s;
+    o.num_req = m.num_req && std::isfinite(*m.num_req) && *m.num_req > 0 ? *m.num_req : 0.0;
+    o.mean_isl = m.isl;
+    o.mean_osl = m.osl;
+    o.ttft_ms = m.ttft_ms;
+    o.itl_ms = m.itl_ms;
+    o.request_duration_s = m.request_duration_s;
+    o.deployed = deployed;
+    o.ready = ready;
+    return o;
   }
 
   /// The interval summary the throughput rules observe (BasicPlanner::observe). Means are passed

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -74,6 +75,28 @@ struct Histogram {
     double c = 0;
     for (std::size_t i = 0; i < bounds.size() && i < counts.size() && bounds[i] <= x; ++i) c += counts[i];
     return c / count;
+  }
+
+  /// A histogram from Prometheus' cumulative form: `upper_bounds` ascending (a last +inf bound is
+  /// the implicit +Inf bucket), `cumulative` the observations <= each bound, `sum` the _sum series.
+  /// \throws std::invalid_argument when the lengths differ or the bounds are not increasing
+  static Histogram from_cumulative(const std::vector<double>& upper_bounds, const std::vector<double>& cumulative,
+                                   double sum = 0) {
+    if (upper_bounds.size() != cumulative.size())
+      throw std::invalid_argument("histogram has " + std::to_string(upper_bounds.size()) + " bounds but " +
+                                  std::to_string(cumulative.size()) + " cumulative counts");
+    std::vector<double> b(upper_bounds);
+    const bool has_inf = !b.empty() && b.back() == std::numeric_limits<double>::infinity();
+    if (has_inf) b.pop_back();
+    Histogram h(std::move(b));
+    double prev = 0;
+    for (std::size_t i = 0; i < cumulative.size(); ++i) {
+      h.counts[std::min(i, h.bounds.size())] += cumulative[i] - prev;
+      prev = cumulative[i];
+    }
+    h.count = prev;
+    h.sum = sum;
+    return h;
   }
 
   /// Records `n` observations of `value`.
