@@ -7,8 +7,8 @@
 // components/src/dynamo/planner/core/load_scaling.py (_advance_load_disagg, _prefill_easy_decision,
 // _decode_easy_decision, _prefill_load_decision, _decode_load_decision, _scale_decision),
 // core/perf_model (PrefillRegressionModel.estimate_next_ttft, DecodeRegressionModel.estimate_next_itl),
-// core/budget.py (guard_disagg_scaling_budget) and config/planner_config.py, newest 2026 versions;
-// /work/notes/dynamo_load_policy.md lists files and commits.
+// core/budget.py (guard_disagg_scaling_budget) and config/planner_config.py, in their 2026
+// versions with the "load" optimization target (Dynamo 1.2 and later).
 // Differences: the "sla" wall-time model is the profile (prefill forward pass of c tokens =
 // prefill_ttft_ms(c), decode step at K KV tokens = decode_itl_ms(K / context, context)) instead of
 // a regression fitted online from forward-pass records; mean ISL/OSL come from the frontend;
