@@ -243,13 +243,26 @@ void write_plot(const std::string& path, const FleetSearchResult& r, const Plann
   front_line.label = "Pareto front";
   front_points.marker = "○";
   front_points.marker_size = 1.5;
-  for (std::size_t i : r.pareto_front) {
-    const CandidateResult& x = r.candidates[i];
-    front_line.x.push_back(100 * x.attainment());
-    front_line.y.push_back(x.replay.gpu_hours);
+  for (std::size_t i : r.pareto_front) top = std::max(top, r.candidates[i].replay.gpu_hours);
+  for (std::size_t k = 0; k < r.pareto_front.size();) {
+    // Points that coincide on the figure get one label: the first name and how many more.
+    const CandidateResult& x = r.candidates[r.pareto_front[k]];
+    std::size_t end = k + 1;
+    while (end < r.pareto_front.size()) {
+      const CandidateResult& y = r.candidates[r.pareto_front[end]];
+      if (std::fabs(y.attainment() - x.attainment()) > 0.005 || std::fabs(y.replay.gpu_hours - x.replay.gpu_hours) > 0.01 * top)
+        break;
+      ++end;
+    }
+    for (std::size_t j = k; j < end; ++j) {
+      const CandidateResult& y = r.candidates[r.pareto_front[j]];
+      front_line.x.push_back(100 * y.attainment());
+      front_line.y.push_back(y.replay.gpu_hours);
+    }
     front_points.x.push_back(100 * x.attainment());
     front_points.y.push_back(x.replay.gpu_hours);
-    front_points.point_labels.push_back(x.candidate.name);
+    front_points.point_labels.push_back(x.candidate.name + (end - k > 1 ? " (+" + std::to_string(end - k - 1) + ")" : ""));
+    k = end;
   }
   front_points.label = "on the front";
   target.x = {100 * r.attainment_target, 100 * r.attainment_target};
@@ -607,9 +620,9 @@ int run(int argc, char** argv) {
                 c.replay.goodput_per_gpu, c.replay.gpu_hours);
   } else if (result.closest) {
     const CandidateResult& c = result.candidates[*result.closest];
-    std::printf("recommendation: none — no candidate within %d GPUs meets %s %%; closest: %s with %.1f %% (%s GPUs, %.3f "
-                "GPU-hours)\n",
-                config.max_gpu_budget, shortest(100 * so.attainment_target).c_str(), c.candidate.name.c_str(),
+    std::printf("recommendation: none — none of the %zu candidates (within %d GPUs) meets %s %%; closest: %s with %.1f %% "
+                "(%s GPUs, %.3f GPU-hours)\n",
+                candidates.size(), config.max_gpu_budget, shortest(100 * so.attainment_target).c_str(), c.candidate.name.c_str(),
                 100 * c.attainment(), gpus_text(c).c_str(), c.replay.gpu_hours);
   }
   if (want_rate) {

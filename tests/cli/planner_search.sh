@@ -132,7 +132,7 @@ check "2P2D row" grep -q "| 2P2D | 4 |" <<< "$out"
 
 # nothing meets an impossible SLA: no recommendation, the closest named
 out=$("$tool" "${base[@]}" --itl 1 --no-planner --output-json "$work/none.json" 2>&1)
-check "no recommendation" grep -q "^recommendation: none — no candidate within 6 GPUs meets 95 %; closest: " <<< "$out"
+check "no recommendation" grep -q "^recommendation: none — none of the 15 candidates (within 6 GPUs) meets 95 %; closest: " <<< "$out"
 check "JSON recommendation null" python3 -c "import json; j=json.load(open('$work/none.json')); assert j['recommendation'] is None and j['closest'] is not None"
 
 # --max-rate: the recommended fleet, and a named one

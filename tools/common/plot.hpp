@@ -85,7 +85,7 @@ inline void pad(double& lo, double& hi, bool from_zero) {
   if (hi <= lo) hi = lo + 1;
   hi += (hi - lo) * 0.08;
 }
-inline void draw_line(const PlotLine& l) {
+inline void draw_line(const PlotLine& l, double xlo = 0, double xhi = 0) {
   plcol0(l.color);
   if (!l.marker.empty()) {
     for (std::size_t i = 0; i < l.x.size() && i < l.y.size(); ++i) {
@@ -94,10 +94,8 @@ inline void draw_line(const PlotLine& l) {
       plschr(0, 0.75 * l.marker_size);
       plstring(1, &x, &y, l.marker.c_str());
       if (i < l.point_labels.size() && !l.point_labels[i].empty()) {
-        PLFLT x0, x1, y0, y1;
-        plgvpw(&x0, &x1, &y0, &y1);
-        plschr(0, 0.6);  // right of the point, or left of it near the right edge
-        plptex(x, y, 1, 0, x > x0 + 0.8 * (x1 - x0) ? 1.25 : -0.25, l.point_labels[i].c_str());
+        plschr(0, 0.6);  // right of the point, or left of it near the right edge of [xlo, xhi]
+        plptex(x, y, 1, 0, xhi > xlo && x > xlo + 0.8 * (xhi - xlo) ? 1.25 : -0.25, l.point_labels[i].c_str());
       }
     }
     plschr(0, 0.75);
@@ -199,7 +197,7 @@ inline void panel(const PlotPanel& p, double x0, double x1, double y0, double y1
   plmtex("t", 3.4, 0.5, 0.5, p.title.c_str());
   plschr(0, 0.75);
   for (const auto& l : p.lines)
-    if (!l.right_axis) draw_line(l);
+    if (!l.right_axis) draw_line(l, xlo, xhi);
   if (has_right) {
     double rlo, rhi;
     range(p.lines, true, rlo, rhi, false);
