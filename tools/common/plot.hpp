@@ -34,9 +34,9 @@ struct PlotLine {
   double width = 2.0;
   bool step = false;        ///< draw as a staircase (value holds until the next x)
   bool right_axis = false;  ///< use the panel's right y axis
-  std::string marker;       ///< empty: a line; else only the points, drawn as this glyph (UTF-8, e.g. "●")
+  std::string marker{};     ///< empty: a line; else only the points, drawn as this glyph (UTF-8, e.g. "●")
   double marker_size = 1.0; ///< glyph scale for markers
-  std::vector<std::string> point_labels;  ///< markers only: text right of each point ("" for none)
+  std::vector<std::string> point_labels{};  ///< markers only: text right of each point ("" for none)
 };
 
 /// Bars at integer positions 0..n-1 with category labels below.
