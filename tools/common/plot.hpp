@@ -34,6 +34,9 @@ struct PlotLine {
   double width = 2.0;
   bool step = false;        ///< draw as a staircase (value holds until the next x)
   bool right_axis = false;  ///< use the panel's right y axis
+  std::string marker{};     ///< empty: a line; else only the points, drawn as this glyph (UTF-8, e.g. "●")
+  double marker_size = 1.0; ///< glyph scale for markers
+  std::vector<std::string> point_labels{};  ///< markers only: text right of each point ("" for none)
 };
 
 /// Bars at integer positions 0..n-1 with category labels below.
@@ -49,6 +52,8 @@ struct PlotPanel {
   std::vector<PlotLine> lines;
   PlotBars bars;               ///< used when `bars.values` is not empty (then lines are ignored)
   bool y_from_zero = true;     ///< include 0 in the left y range
+  double x_min = std::numeric_limits<double>::quiet_NaN();  ///< fixed x range when both are finite
+  double x_max = std::numeric_limits<double>::quiet_NaN();
   std::string legend_position = "top-left";  ///< "top-left", "top-right", "bottom-right", "none"
 };
 
@@ -80,8 +85,22 @@ inline void pad(double& lo, double& hi, bool from_zero) {
   if (hi <= lo) hi = lo + 1;
   hi += (hi - lo) * 0.08;
 }
-inline void draw_line(const PlotLine& l) {
+inline void draw_line(const PlotLine& l, double xlo = 0, double xhi = 0) {
   plcol0(l.color);
+  if (!l.marker.empty()) {
+    for (std::size_t i = 0; i < l.x.size() && i < l.y.size(); ++i) {
+      if (!std::isfinite(l.x[i]) || !std::isfinite(l.y[i])) continue;
+      PLFLT x = l.x[i], y = l.y[i];
+      plschr(0, 0.75 * l.marker_size);
+      plstring(1, &x, &y, l.marker.c_str());
+      if (i < l.point_labels.size() && !l.point_labels[i].empty()) {
+        plschr(0, 0.6);  // right of the point, or left of it near the right edge of [xlo, xhi]
+        plptex(x, y, 1, 0, xhi > xlo && x > xlo + 0.8 * (xhi - xlo) ? 1.25 : -0.25, l.point_labels[i].c_str());
+      }
+    }
+    plschr(0, 0.75);
+    return;
+  }
   pllsty(l.style);
   plwidth(l.width);
   std::vector<double> x, y;
@@ -101,14 +120,19 @@ inline void draw_line(const PlotLine& l) {
 inline void legend(const PlotPanel& p) {
   if (p.legend_position == "none" || p.lines.empty()) return;
   const int n = static_cast<int>(p.lines.size());
-  std::vector<PLINT> opt(n, PL_LEGEND_LINE), tcol(n, kBlack), lcol(n), lsty(n), zero(n, 0);
-  std::vector<PLFLT> lw(n), fzero(n, 0.0);
+  std::vector<PLINT> opt(n, PL_LEGEND_LINE), tcol(n, kBlack), lcol(n), lsty(n), zero(n, 0), scol(n), snum(n, 1);
+  std::vector<PLFLT> lw(n), fzero(n, 0.0), sscale(n, 1.0);
   std::vector<const char*> text(n), sym(n, "");
   for (int i = 0; i < n; ++i) {
-    lcol[i] = p.lines[i].color;
+    lcol[i] = scol[i] = p.lines[i].color;
     lsty[i] = p.lines[i].style;
     lw[i] = p.lines[i].width;
     text[i] = p.lines[i].label.c_str();
+    if (!p.lines[i].marker.empty()) {  // a scatter: its glyph in the legend
+      opt[i] = PL_LEGEND_SYMBOL;
+      sym[i] = p.lines[i].marker.c_str();
+      sscale[i] = 0.7 * p.lines[i].marker_size;
+    }
   }
   // One row above the plot area, under the title, so that it never hides data.
   const PLINT pos = PL_POSITION_OUTSIDE | PL_POSITION_TOP;
@@ -118,7 +142,8 @@ inline void legend(const PlotPanel& p) {
   // pllegend sizes every column for the widest label: more than two entries go on two rows
   const PLINT ncol = n > 2 ? (n + 1) / 2 : n, nrow = (n + ncol - 1) / ncol;
   pllegend(&w, &h, 0, pos, 0.0, 0.01, 0.04, 0, 0, 1, nrow, ncol, n, opt.data(), 0.6, 0.7, 1.3, 0.0, tcol.data(), text.data(),
-           nullptr, nullptr, nullptr, nullptr, lcol.data(), lsty.data(), lw.data(), nullptr, nullptr, nullptr, nullptr);
+           nullptr, nullptr, nullptr, nullptr, lcol.data(), lsty.data(), lw.data(), scol.data(), sscale.data(), snum.data(),
+           sym.data());
   plschr(0, 0.75);
 }
 inline void panel(const PlotPanel& p, double x0, double x1, double y0, double y1) {
@@ -157,6 +182,7 @@ inline void panel(const PlotPanel& p, double x0, double x1, double y0, double y1
   double xlo, xhi, ylo, yhi;
   range(p.lines, false, xlo, xhi, true);
   range(p.lines, false, ylo, yhi, false);
+  if (std::isfinite(p.x_min) && std::isfinite(p.x_max)) xlo = p.x_min, xhi = p.x_max;
   if (xhi <= xlo) xhi = xlo + 1;
   pad(ylo, yhi, p.y_from_zero);
   plwind(xlo, xhi, ylo, yhi);
@@ -171,7 +197,7 @@ inline void panel(const PlotPanel& p, double x0, double x1, double y0, double y1
   plmtex("t", 3.4, 0.5, 0.5, p.title.c_str());
   plschr(0, 0.75);
   for (const auto& l : p.lines)
-    if (!l.right_axis) draw_line(l);
+    if (!l.right_axis) draw_line(l, xlo, xhi);
   if (has_right) {
     double rlo, rhi;
     range(p.lines, true, rlo, rhi, false);
