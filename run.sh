@@ -45,11 +45,11 @@ cmd=${1:-}
 case "$cmd" in
   demo)
     install_deps
-    build build --target perf_interpolation  # only what the demo runs
+    build build --target perf_interpolation --target planner_search  # only what the demo runs
     ./build/tools/perf_interpolation --profile-results-dir profiling_results/H200_TP1P_TP1D \
       --isl 3000 --osl 300 --ttft 200 --itl 10
     echo
-    # Which deployment to run for the seed's traffic: every fleet within 12 GPUs and the planner, replayed.
+    # Which deployment to run for the example trace's traffic: every fleet within 12 GPUs and the planner, replayed.
     ./build/tools/planner_search --dataset tests/data/traces/rr-5-45_i3000o300.jsonl \
       --ttft 200 --itl 10 --max-gpu-budget 12 --no-correction
     ;;
