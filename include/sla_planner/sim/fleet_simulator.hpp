@@ -5,12 +5,27 @@
 // would measure replaying a mooncake trace against a Dynamo deployment (Dynamo's end-to-end
 // planner test, tests/planner/README.md in ai-dynamo/dynamo), on a model of the hardware made
 // from the profile. The model:
-//   - Requests arrive as in the trace. The router sends each to the ready prefill worker with the
-//     shortest queue (waiting + in service; ties: lowest id).
-//   - A prefill worker serves one request at a time, FIFO, for Service::prefill_ms(isl) (the
-//     profile's single-request TTFT; optionally only TTFT − prefill_fixed_latency_ms of it
-//     occupies the worker). The KV cache then reaches a decode worker `kv_transfer_ms` later; the
-//     prefill worker is free at once.
+//   - Requests arrive as in the trace. The router (ReplayOptions::router) sends each to a ready
+//     prefill worker: the shortest queue (waiting + in service; ties: lowest id), round robin, or
+//     Dynamo's KV-aware cost (docs/router/kv_cache_routing.md in ai-dynamo/dynamo): overlap weight
+//     (1) × prefill blocks + decode blocks, where prefill blocks are the tokens the worker still has
+//     to compute (its queue as predicted at routing, plus this prompt minus the prefix it caches)
+//     and decode blocks are 0 (Dynamo's prefill router does not track active blocks).
+//   - PrefillModel::single: a prefill worker serves one request at a time, FIFO, for
+//     Service::prefill_ms(isl) (the profile's single-request TTFT; optionally only TTFT −
+//     prefill_fixed_latency_ms of it occupies the worker; with prefix caching, the TTFT of the
+//     uncached tokens).
+//   - PrefillModel::chunked (vLLM V1 continuous batching with chunked prefill): each forward pass
+//     takes up to max_num_batched_tokens tokens from the worker's queued requests in FIFO order (a
+//     request left partial continues first) and lasts PrefillCostModel's o + Σ chunk work; a
+//     request's prefill ends with the pass computing its last chunk, then the fixed latency passes
+//     off the worker.
+//   - Prefix caching (prefix_cache_tokens, with a ReplayWorkload's block hashes): each prefill
+//     worker keeps a PrefixCache; a request looks up its longest cached prefix when first scheduled
+//     (min(hit blocks × block_size, isl − 1) tokens are not computed) and all its blocks enter the
+//     cache when its prefill ends.
+//   - The KV cache then reaches a decode worker kv_transfer_ms + isl × kv_bytes_per_token /
+//     kv_transfer_gbps later; the prefill worker is free at once.
 //   - The KV goes to the ready decode worker holding or awaiting the fewest KV tokens (Dynamo's
 //     KV router with overlap weight 0 picks by active blocks; ties: lowest id).
 //   - A decode worker runs continuous batching (vLLM/Orca iteration-level scheduling): each step

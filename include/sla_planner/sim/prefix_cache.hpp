@@ -77,6 +77,10 @@ private:
     std::uint64_t key;
     std::uint32_t prev, next;
   };
+  struct Slot {  // the key is kept here too, so that probing touches only the table
+    std::uint64_t key;
+    std::uint32_t node;  // kNone: empty
+  };
 
   std::size_t slot_of(std::uint64_t key) const noexcept {
     return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> shift_);
@@ -85,9 +89,8 @@ private:
     if (table_.empty()) return kNone;
     const std::size_t mask = table_.size() - 1;
     for (std::size_t s = slot_of(key);; s = (s + 1) & mask) {
-      const std::uint32_t v = table_[s];
-      if (v == kNone) return kNone;
-      if (nodes_[v].key == key) return v;
+      const Slot& v = table_[s];
+      if (v.node == kNone || v.key == key) return v.node;
     }
   }
   void unlink(std::uint32_t i) noexcept {
@@ -127,9 +130,10 @@ private:
   }
   void place(std::uint32_t i) noexcept {
     const std::size_t mask = table_.size() - 1;
-    std::size_t s = slot_of(nodes_[i].key);
-    while (table_[s] != kNone) s = (s + 1) & mask;
-    table_[s] = i;
+    const std::uint64_t key = nodes_[i].key;
+    std::size_t s = slot_of(key);
+    while (table_[s].node != kNone) s = (s + 1) & mask;
+    table_[s] = Slot{key, i};
   }
   void evict() noexcept {
     const std::uint32_t i = tail_;
@@ -137,18 +141,18 @@ private:
     // Backward-shift deletion keeps every probe chain unbroken.
     const std::size_t mask = table_.size() - 1;
     std::size_t s = slot_of(nodes_[i].key);
-    while (table_[s] != i) s = (s + 1) & mask;
+    while (table_[s].node != i) s = (s + 1) & mask;
     for (std::size_t j = (s + 1) & mask;; j = (j + 1) & mask) {
-      const std::uint32_t v = table_[j];
-      if (v == kNone) break;
-      const std::size_t home = slot_of(nodes_[v].key);
+      const Slot v = table_[j];
+      if (v.node == kNone) break;
+      const std::size_t home = slot_of(v.key);
       // v may move to s when its home is not in (s, j] (cyclically).
       if (((j - home) & mask) >= ((j - s) & mask)) {
         table_[s] = v;
         s = j;
       }
     }
-    table_[s] = kNone;
+    table_[s].node = kNone;
     nodes_[i].next = free_;
     free_ = i;
     --size_;
@@ -158,12 +162,12 @@ private:
     int bits = 0;
     while ((std::size_t(1) << bits) < n) ++bits;
     shift_ = 64 - bits;
-    table_.assign(n, kNone);
+    table_.assign(n, Slot{0, kNone});
     for (std::uint32_t i = head_; i != kNone; i = nodes_[i].next) place(i);
   }
 
   std::int64_t cap_;
-  std::vector<std::uint32_t> table_;  // node index per slot, kNone when empty (power of two)
+  std::vector<Slot> table_;  // power-of-two size, at most half full
   int shift_ = 58;
   std::vector<Node> nodes_;
   std::uint32_t head_ = kNone, tail_ = kNone, free_ = kNone;
