@@ -33,9 +33,9 @@ expect 2 "'kv_transfer_ms' must be >= 0, got -2" "$tool" "${base[@]}" --kv-trans
 expect 2 "'start_num_p' must be >= 1, got 0" "$tool" "${base[@]}" --start-num-p 0
 expect 2 "--prefill-fixed-latency-ms must be a number or 'profile', got 'abc'" "$tool" "${base[@]}" --prefill-fixed-latency-ms abc
 expect 2 "'prefill_fixed_latency_ms' must be >= 0, got -1" "$tool" "${base[@]}" --prefill-fixed-latency-ms -1
-expect 2 "'ttft_ms' must be > 0, got 0" "$tool" "${base[@]}" --ttft 0
+expect 2 "planner_replay: error: --ttft must be > 0, got 0" "$tool" "${base[@]}" --ttft 0
 expect 2 "'time_scale' must be > 0, got 0" "$tool" "${base[@]}" --time-scale 0
-expect 2 "'load_predictor' must be one of constant, arima, prophet, kalman, got 'bogus'" "$tool" "${base[@]}" --load-predictor bogus
+expect 2 "planner_replay: error: --load-predictor must be one of constant, arima, prophet, kalman, got 'bogus'" "$tool" "${base[@]}" --load-predictor bogus
 expect 2 "--output-plot must end in .png or .svg, got '$work/p.pdf'" "$tool" "${base[@]}" --output-plot "$work/p.pdf" --output-json "$work/never.json"
 expect 2 "planner_replay: error:" "$tool" "${base[@]}" --startup-delay abc
 check "no output after a usage error" test ! -e "$work/never.json"
