@@ -17,6 +17,7 @@
 #include "common/cli.hpp"
 #include "common/planner_flags.hpp"
 #include "common/plot.hpp"
+#include "common/replay_flags.hpp"
 #include "sla_planner/formats/trace_loaders.hpp"
 #include "sla_planner/planner/planner.hpp"
 #include "sla_planner/sim/fleet_simulator.hpp"
@@ -72,15 +73,6 @@ nlohmann::json fleet_json(const ReplayResult& r) {
             {"mean_ttft_ms", ttft},
             {"mean_itl_ms", itl},
             {"prefix_hit_rate", hit}}}};
-}
-
-/// A whole-string decimal number. \throws UsageError naming the flag
-double parse_number(const char* flag, const std::string& text) {
-  double v = 0;
-  const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || res.ec != std::errc() || res.ptr != text.data() + text.size())
-    throw UsageError(std::string("--") + flag + " must be a number or 'profile', got '" + text + "'");
-  return v;
 }
 
 /// "64.2" below 100, "20309" above: latencies span five orders of magnitude.
@@ -196,27 +188,6 @@ int run(int argc, char** argv) {
       ("pre-swept-root", "Folder of the pre-swept tables", cxxopts::value<std::string>()->default_value(""))
       ("static", "A fixed fleet to replay too, e.g. 2P2D (repeatable)", cxxopts::value<std::vector<std::string>>())
       ("no-planner", "Replay only the --static fleets")
-      ("startup-delay", "Seconds before a worker the planner adds takes requests", cxxopts::value<double>()->default_value("60"))
-      ("kv-transfer-ms", "Milliseconds to move a prefilled KV cache to the decode worker", cxxopts::value<double>()->default_value("0"))
-      ("prefill-fixed-latency-ms",
-       "Milliseconds of each profiled TTFT that do not occupy the prefill worker, or 'profile': the profile's "
-       "estimate (TTFT at ISL 0 minus the fastest decode step)",
-       cxxopts::value<std::string>()->default_value("profile"))
-      ("prefill-model", "Prefill scheduling: single (one request at a time, TTFT(isl) minus the fixed latency) or "
-       "chunked (vLLM continuous batching with chunked prefill)", cxxopts::value<std::string>()->default_value("single"))
-      ("max-num-batched-tokens", "Token budget of one chunked-prefill forward pass (vLLM's max_num_batched_tokens)",
-       cxxopts::value<std::int64_t>()->default_value("8192"))
-      ("block-size", "Tokens per KV block of the trace's hash_ids", cxxopts::value<std::int64_t>()->default_value("512"))
-      ("prefix-cache-tokens",
-       "Prefix cache per prefill worker, in tokens: 'profile' (the profile's max_kv_tokens), -1 unbounded, 0 off",
-       cxxopts::value<std::string>()->default_value("0"))
-      ("router", "Prefill routing: shortest-queue, round-robin or kv (Dynamo's KV-aware cost)",
-       cxxopts::value<std::string>()->default_value("shortest-queue"))
-      ("kv-bytes-per-token", "KV cache bytes per prompt token moved to the decode worker (0: only --kv-transfer-ms)",
-       cxxopts::value<double>()->default_value("0"))
-      ("kv-transfer-gbps", "Bandwidth of the KV transfer in GB/s (10^9 bytes/s)", cxxopts::value<double>()->default_value("50"))
-      ("start-num-p", "Prefill workers the planner's fleet starts with", cxxopts::value<long long>()->default_value("1"))
-      ("start-num-d", "Decode workers the planner's fleet starts with", cxxopts::value<long long>()->default_value("1"))
       ("time-scale", "Divide timestamps by X (replay X times faster)", cxxopts::value<double>()->default_value("1"))
       ("skip-invalid", "Skip bad trace lines (and report how many) instead of stopping")
       ("output-json", "Write args and one object per fleet as JSON", cxxopts::value<std::string>())
@@ -224,6 +195,7 @@ int run(int argc, char** argv) {
       ("markdown", "Print the table as Markdown")
       ("h,help", "Show this help");
   add_progress_flags(opts);
+  add_replay_flags(opts);
   add_planner_flags(opts);
   const auto parsed = parse_command_line(opts, argc, argv);
   if (!parsed) return kOk;
@@ -243,38 +215,7 @@ int run(int argc, char** argv) {
     }
   if (!with_planner && statics.empty()) throw UsageError("nothing to replay: --no-planner needs at least one --static fleet");
 
-  ReplayOptions ro;
-  ro.ttft_ms = config.ttft_ms;
-  ro.itl_ms = config.itl_ms;
-  ro.interval_s = config.adjustment_interval_s;
-  ro.startup_delay_s = r["startup-delay"].as<double>();
-  ro.kv_transfer_ms = r["kv-transfer-ms"].as<double>();
-  const std::string fixed_flag = r["prefill-fixed-latency-ms"].as<std::string>();
-  const bool fixed_from_profile = fixed_flag == "profile";
-  if (!fixed_from_profile) ro.prefill_fixed_latency_ms = parse_number("prefill-fixed-latency-ms", fixed_flag);
-  const std::string prefill_model = r["prefill-model"].as<std::string>();
-  if (prefill_model == "chunked") ro.prefill_model = PrefillModel::chunked;
-  else if (prefill_model != "single") throw UsageError("--prefill-model must be single or chunked, got '" + prefill_model + "'");
-  ro.max_num_batched_tokens = r["max-num-batched-tokens"].as<std::int64_t>();
-  ro.block_size = r["block-size"].as<std::int64_t>();
-  const std::string cache_flag = r["prefix-cache-tokens"].as<std::string>();
-  const bool cache_from_profile = cache_flag == "profile";
-  if (!cache_from_profile) {
-    const double v = parse_number("prefix-cache-tokens", cache_flag);
-    if (v != std::floor(v) || v < -1 || v > 9e18)
-      throw UsageError("--prefix-cache-tokens must be 'profile', -1 or a whole number of tokens >= 0, got '" + cache_flag + "'");
-    ro.prefix_cache_tokens = static_cast<std::int64_t>(v);
-  }
-  const std::string router = r["router"].as<std::string>();
-  if (router == "round-robin") ro.router = PrefillRouter::round_robin;
-  else if (router == "kv") ro.router = PrefillRouter::kv;
-  else if (router != "shortest-queue")
-    throw UsageError("--router must be shortest-queue, round-robin or kv, got '" + router + "'");
-  ro.kv_bytes_per_token = r["kv-bytes-per-token"].as<double>();
-  ro.kv_transfer_gbps = r["kv-transfer-gbps"].as<double>();
-  ro.start_num_p = r["start-num-p"].as<long long>();
-  ro.start_num_d = r["start-num-d"].as<long long>();
-  ro.validate();
+  const ReplayFlags model_flags = replay_flags(r, config);
   const double time_scale = time_scale_flag(r);
   std::string plot_path;
   if (r.count("output-plot")) {
@@ -284,8 +225,7 @@ int run(int argc, char** argv) {
   const ProgressFlags pf(r);
 
   const Profile profile = load_profile_flag(r);
-  if (fixed_from_profile) ro.prefill_fixed_latency_ms = estimate_prefill_fixed_latency_ms(profile);
-  if (cache_from_profile) ro.prefix_cache_tokens = static_cast<std::int64_t>(profile.decode.max_kv_tokens);
+  const ReplayOptions ro = model_flags.for_profile(profile);
   const ProfilePerfModel perf(profile);
   const PrefillCostModel prefill_cost(profile.prefill, ro.prefill_fixed_latency_ms);
   const FleetSimulator<> sim(ProfileServiceModel(perf), ro, prefill_cost);
@@ -296,7 +236,7 @@ int run(int argc, char** argv) {
   const MooncakeReadOptions mro = trace_read_options(r, pf, read_bar);
   MooncakeReadStats stats;
   // Block hashes are read only when something uses them.
-  const bool need_hashes = ro.prefix_cache_tokens != 0 || ro.router == PrefillRouter::kv;
+  const bool need_hashes = model_flags.needs_hashes();
   ReplayWorkload workload;
   if (need_hashes) workload = load_replay_workload(dataset, mro, time_scale, &stats);
   else workload.requests = load_replay_requests(dataset, mro, time_scale, &stats);
@@ -332,19 +272,7 @@ int run(int argc, char** argv) {
     nlohmann::json args_json = planner_config_to_json(config);
     args_json["dataset"] = dataset;
     args_json["profile_results_dir"] = r["profile-results-dir"].as<std::string>();
-    args_json["startup_delay_s"] = ro.startup_delay_s;
-    args_json["kv_transfer_ms"] = ro.kv_transfer_ms;
-    args_json["prefill_fixed_latency_ms"] = ro.prefill_fixed_latency_ms;
-    args_json["prefill_fixed_latency_from_profile"] = fixed_from_profile;
-    args_json["prefill_model"] = prefill_model;
-    args_json["max_num_batched_tokens"] = ro.max_num_batched_tokens;
-    args_json["block_size"] = ro.block_size;
-    args_json["prefix_cache_tokens"] = ro.prefix_cache_tokens;
-    args_json["router"] = router;
-    args_json["kv_bytes_per_token"] = ro.kv_bytes_per_token;
-    args_json["kv_transfer_gbps"] = ro.kv_transfer_gbps;
-    args_json["start_num_p"] = ro.start_num_p;
-    args_json["start_num_d"] = ro.start_num_d;
+    model_flags.add_to_json(args_json, ro);
     args_json["time_scale"] = time_scale;
     args_json["planner"] = with_planner;
     nlohmann::json fleets = nlohmann::json::array();
@@ -359,12 +287,12 @@ int run(int argc, char** argv) {
   std::printf("Replay of %s: %zu requests over %.1f min; SLA TTFT <= %s ms, ITL <= %s ms\n", dataset.c_str(),
               requests.size(), span_min, shortest(config.ttft_ms).c_str(), shortest(config.itl_ms).c_str());
   std::printf("model: prefill fixed latency %.2f ms%s, KV transfer %s ms", ro.prefill_fixed_latency_ms,
-              fixed_from_profile ? " (profile estimate)" : "", shortest(ro.kv_transfer_ms).c_str());
+              model_flags.fixed_from_profile ? " (profile estimate)" : "", shortest(ro.kv_transfer_ms).c_str());
   if (ro.kv_bytes_per_token > 0)
     std::printf(" + %s bytes/token at %s GB/s", shortest(ro.kv_bytes_per_token).c_str(), shortest(ro.kv_transfer_gbps).c_str());
-  std::printf("; prefill %s", prefill_model.c_str());
+  std::printf("; prefill %s", model_flags.prefill_model.c_str());
   if (ro.prefill_model == PrefillModel::chunked) std::printf(" (%lld tokens/pass)", static_cast<long long>(ro.max_num_batched_tokens));
-  std::printf(", router %s, prefix cache ", router.c_str());
+  std::printf(", router %s, prefix cache ", model_flags.router.c_str());
   if (ro.prefix_cache_tokens == 0) std::printf("off\n");
   else if (ro.prefix_cache_tokens < 0) std::printf("unbounded (blocks of %lld)\n", static_cast<long long>(ro.block_size));
   else std::printf("%lld tokens (blocks of %lld)\n", static_cast<long long>(ro.prefix_cache_tokens), static_cast<long long>(ro.block_size));

@@ -23,6 +23,7 @@
 #include "common/cli.hpp"
 #include "common/planner_flags.hpp"
 #include "common/plot.hpp"
+#include "common/replay_flags.hpp"
 #include "sla_planner/formats/trace_loaders.hpp"
 #include "sla_planner/planner/planner.hpp"
 #include "sla_planner/profile/pre_swept_spec.hpp"
@@ -53,12 +54,12 @@ struct PlannerSetup {
 };
 
 /// How each planner policy named with --policy is replayed. A new policy is one entry here.
-using PolicyReplay = std::function<ReplayResult(const FleetSimulator<>&, const std::vector<ReplayRequest>&,
+using PolicyReplay = std::function<ReplayResult(const FleetSimulator<>&, const ReplayWorkload&,
                                                 const PlannerSetup&, const std::string& name)>;
 const std::map<std::string, PolicyReplay>& policy_table() {
   static const std::map<std::string, PolicyReplay> table = {
       // Dynamo's throughput rules (BasicPlanner), as planner_replay runs them.
-      {"throughput", [](const FleetSimulator<>& sim, const std::vector<ReplayRequest>& requests, const PlannerSetup& s,
+      {"throughput", [](const FleetSimulator<>& sim, const ReplayWorkload& requests, const PlannerSetup& s,
                         const std::string& name) {
          Planner planner(s.config, *s.perf);
          if (s.warm_up) planner.warm_up(s.warm_up->num_req_double(), s.warm_up->isl, s.warm_up->osl);
@@ -76,15 +77,6 @@ std::string known_policies() {
 
 /// JSON number, or null for NaN/infinity (JSON has neither).
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
-
-/// A whole-string decimal number. \throws UsageError naming the flag
-double parse_number(const char* flag, const std::string& text) {
-  double v = 0;
-  const auto res = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || res.ec != std::errc() || res.ptr != text.data() + text.size())
-    throw UsageError(std::string("--") + flag + " must be a number or 'profile', got '" + text + "'");
-  return v;
-}
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -318,22 +310,14 @@ int run(int argc, char** argv) {
        "candidate's",
        cxxopts::value<std::string>()->implicit_value(""))
       ("threads", "Replay threads (0: every core)", cxxopts::value<unsigned>()->default_value("0"))
-      ("startup-delay", "Seconds before a worker the planner adds takes requests", cxxopts::value<double>()->default_value("60"))
-      ("kv-transfer-ms", "Milliseconds to move a prefilled KV cache to the decode worker", cxxopts::value<double>()->default_value("0"))
-      ("prefill-fixed-latency-ms",
-       "Milliseconds of each profiled TTFT that do not occupy the prefill worker, or 'profile': each prefill profile's "
-       "estimate (TTFT at ISL 0 minus the fastest decode step)",
-       cxxopts::value<std::string>()->default_value("profile"))
-      ("start-num-p", "Prefill workers the planner's fleet starts with", cxxopts::value<long long>()->default_value("1"))
-      ("start-num-d", "Decode workers the planner's fleet starts with", cxxopts::value<long long>()->default_value("1"))
       ("time-scale", "Divide timestamps by X (replay X times faster)", cxxopts::value<double>()->default_value("1"))
       ("skip-invalid", "Skip bad trace lines (and report how many) instead of stopping")
       ("output-json", "Write args, every candidate and the recommendation as JSON", cxxopts::value<std::string>())
       ("output-plot", "GPU-hours against attainment for every candidate (.png or .svg)", cxxopts::value<std::string>())
       ("markdown", "Print the table as Markdown")
-      ("progress", "Progress bar on stderr (default: when stderr is a terminal and the search is long)")
-      ("no-progress", "Never show a progress bar")
       ("h,help", "Show this help");
+  add_progress_flags(opts);
+  add_replay_flags(opts);
   add_planner_flags(opts);
   const auto parsed = parse_command_line(opts, argc, argv);
   if (!parsed) return kOk;
@@ -362,18 +346,8 @@ int run(int argc, char** argv) {
     throw UsageError("--policy and --no-planner contradict each other");
   }
 
-  ReplayOptions ro;
-  ro.ttft_ms = config.ttft_ms;
-  ro.itl_ms = config.itl_ms;
-  ro.interval_s = config.adjustment_interval_s;
-  ro.startup_delay_s = r["startup-delay"].as<double>();
-  ro.kv_transfer_ms = r["kv-transfer-ms"].as<double>();
-  const std::string fixed_flag = r["prefill-fixed-latency-ms"].as<std::string>();
-  const bool fixed_from_profile = fixed_flag == "profile";
-  if (!fixed_from_profile) ro.prefill_fixed_latency_ms = parse_number("prefill-fixed-latency-ms", fixed_flag);
-  ro.start_num_p = r["start-num-p"].as<long long>();
-  ro.start_num_d = r["start-num-d"].as<long long>();
-  ro.validate();
+  const ReplayFlags model_flags = replay_flags(r, config);
+  const ReplayOptions& ro = model_flags.options;
   const double time_scale = time_scale_flag(r);
   std::string plot_path;
   if (r.count("output-plot")) {
@@ -405,7 +379,7 @@ int run(int argc, char** argv) {
       e.prefill_gpus = config.prefill_engine_num_gpu;
       e.decode_gpus = config.decode_engine_num_gpu;
     }
-    e.fixed_ms = fixed_from_profile ? estimate_prefill_fixed_latency_ms(e.profile) : ro.prefill_fixed_latency_ms;
+    e.fixed_ms = model_flags.for_profile(e.profile).prefill_fixed_latency_ms;
     configs.push_back({e.label, e.prefill_gpus, e.decode_gpus});
     profiles.push_back(std::move(e));
   }
@@ -460,9 +434,10 @@ int run(int argc, char** argv) {
       if (sims[ab]) return;
       if (!pre[a]) pre[a].emplace(profiles[a].profile.prefill);
       if (!dec[b]) dec[b].emplace(profiles[b].profile.decode);
-      ReplayOptions o = ro;
-      o.prefill_fixed_latency_ms = profiles[a].fixed_ms;
-      sims[ab] = std::make_unique<FleetSimulator<>>(ProfileServiceModel(*pre[a], *dec[b]), o);
+      // The prefill engines' profile decides the fixed latency, the pass times and the cache size.
+      const ReplayOptions o = model_flags.for_profile(profiles[a].profile);
+      sims[ab] = std::make_unique<FleetSimulator<>>(ProfileServiceModel(*pre[a], *dec[b]), o,
+                                                    PrefillCostModel(profiles[a].profile.prefill, o.prefill_fixed_latency_ms));
       perfs[ab] = std::make_unique<ProfilePerfModel>(*pre[a], *dec[b]);
     };
     for (const FleetCandidate& c : candidates) need(c);
@@ -486,7 +461,11 @@ int run(int argc, char** argv) {
   Progress read_bar(pf.show(true), "reading trace");
   const MooncakeReadOptions mro = trace_read_options(r, pf, read_bar);
   MooncakeReadStats stats;
-  const std::vector<ReplayRequest> requests = load_replay_requests(dataset, mro, time_scale, &stats);
+  // Block hashes are read only when something uses them (prefix caching, KV routing).
+  ReplayWorkload workload;
+  if (model_flags.needs_hashes()) workload = load_replay_workload(dataset, mro, time_scale, &stats);
+  else workload.requests = load_replay_requests(dataset, mro, time_scale, &stats);
+  const std::vector<ReplayRequest>& requests = workload.requests;
   read_bar.finish();
   if (stats.invalid)
     std::fprintf(stderr, "planner_search: skipped %llu invalid line(s); first: %s\n",
@@ -502,14 +481,18 @@ int run(int argc, char** argv) {
   // The replay of one candidate: a static fleet on its pair's simulator, a policy through the table.
   auto replay = [&](const FleetCandidate& c, const std::vector<ReplayRequest>& reqs) {
     const std::size_t ab = c.prefill_config * k + c.decode_config;
+    ReplayWorkload w;  // `reqs` (perhaps time-scaled) with the trace's block hashes
+    w.requests = reqs;
+    w.block_hashes = workload.block_hashes;
+    w.hash_offsets = workload.hash_offsets;
     if (c.is_static()) {
-      ReplayResult x = sims[ab]->run_static(reqs, c.fleet);
+      ReplayResult x = sims[ab]->run_static(w, c.fleet);
       x.name = c.name;
       return x;
     }
-    return policy_table().at(c.policy)(*sims[ab], reqs, setups[ab], c.name);
+    return policy_table().at(c.policy)(*sims[ab], w, setups[ab], c.name);
   };
-  Progress bar(pf.show(candidates.size() * requests.size() > 2000000), "search");
+  Progress bar(pf.show_for_items(candidates.size() * requests.size()), "search");
   so.progress = [&](std::size_t done, std::size_t total) { bar.update(double(done), double(total)); };
   const FleetSearch search(replay, so);
   const FleetSearchResult result = search.run(candidates, requests);
@@ -537,11 +520,7 @@ int run(int argc, char** argv) {
     args["cost_tolerance"] = so.cost_tolerance;
     args["prune"] = so.prune;
     args["policies"] = policies;
-    args["startup_delay_s"] = ro.startup_delay_s;
-    args["kv_transfer_ms"] = ro.kv_transfer_ms;
-    args["prefill_fixed_latency_from_profile"] = fixed_from_profile;
-    args["start_num_p"] = ro.start_num_p;
-    args["start_num_d"] = ro.start_num_d;
+    model_flags.add_to_json(args, ro);  // per-profile values (fixed latency) are under "profiles"
     args["time_scale"] = time_scale;
     nlohmann::json profs = nlohmann::json::array();
     for (const ProfileEntry& e : profiles)
@@ -584,12 +563,12 @@ int run(int argc, char** argv) {
               shortest(config.itl_ms).c_str(), (shortest(100 * so.attainment_target) + " %").c_str(), config.max_gpu_budget);
   for (const ProfileEntry& e : profiles)
     std::printf("profile %s: %s (GPUs per engine: prefill %d, decode %d; prefill fixed latency %.2f ms%s)\n", e.label.c_str(),
-                e.spec.c_str(), e.prefill_gpus, e.decode_gpus, e.fixed_ms, fixed_from_profile ? ", profile estimate" : "");
+                e.spec.c_str(), e.prefill_gpus, e.decode_gpus, e.fixed_ms, model_flags.fixed_from_profile ? ", profile estimate" : "");
   std::size_t n_static = 0;
   for (const FleetCandidate& c : candidates) n_static += c.is_static();
   std::printf("candidates: %zu static fleet(s), %zu planner(s)", n_static, candidates.size() - n_static);
   if (!policies.empty())
-    std::printf(" (%s predictor, interval %s s, correction %s, startup delay %s s)", config.load_predictor.c_str(),
+    std::printf(" (%s predictor, interval %s s, correction %s, startup delay %s s)", to_string(config.load_predictor).c_str(),
                 shortest(config.adjustment_interval_s).c_str(), config.no_correction ? "off" : "on",
                 shortest(ro.startup_delay_s).c_str());
   std::printf("; replayed %zu, pruned %zu\n", result.replayed, result.pruned);
