@@ -175,6 +175,20 @@ assert [p["label"] for p in j["args"]["profiles"]] == ["tp2", "tp4"]
 assert j["recommendation"] is not None
 EOF
 
+# ---- the replay model's flags are planner_replay's (tools/common/replay_flags.hpp)
+expect 2 "--router must be shortest-queue, round-robin or kv, got 'x'" "$tool" "${base[@]}" --router x
+expect 2 "--prefix-cache-tokens must be 'profile', -1 or a whole number of tokens >= 0, got '1.5'" \
+  "$tool" "${base[@]}" --prefix-cache-tokens 1.5
+out=$("$tool" "${base[@]}" --only 2P2D --no-planner --prefill-model chunked --prefix-cache-tokens profile --router kv \
+      --output-json "$work/m.json" 2>&1)
+check "a search with chunked prefill, prefix caching and KV routing exits 0: $out" test $? -eq 0
+check "model flags in the JSON args and a prefix hit rate in the candidate" python3 - "$work/m.json" <<'EOF2'
+import json, sys
+j = json.load(open(sys.argv[1]))
+a = j["args"]
+assert a["prefill_model"] == "chunked" and a["router"] == "kv" and a["prefix_cache_tokens"] > 0, a
+EOF2
+
 if [ "$fails" -ne 0 ]; then
   echo "$fails failure(s)"
   exit 1
