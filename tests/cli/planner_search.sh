@@ -186,7 +186,8 @@ check "model flags in the JSON args and a prefix hit rate in the candidate" pyth
 import json, sys
 j = json.load(open(sys.argv[1]))
 a = j["args"]
-assert a["prefill_model"] == "chunked" and a["router"] == "kv" and a["prefix_cache_tokens"] > 0, a
+assert a["prefill_model"] == "chunked" and a["router"] == "kv" and a["prefix_cache_tokens_from_profile"], a
+assert 0 <= j["candidates"][0].get("prefix_hit_rate", 0) <= 1, j["candidates"][0]
 EOF2
 
 if [ "$fails" -ne 0 ]; then

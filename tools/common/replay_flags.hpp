@@ -81,6 +81,7 @@ struct ReplayFlags {
     args["max_num_batched_tokens"] = o.max_num_batched_tokens;
     args["block_size"] = o.block_size;
     args["prefix_cache_tokens"] = o.prefix_cache_tokens;
+    args["prefix_cache_tokens_from_profile"] = cache_from_profile;
     args["router"] = router;
     args["kv_bytes_per_token"] = o.kv_bytes_per_token;
     args["kv_transfer_gbps"] = o.kv_transfer_gbps;
