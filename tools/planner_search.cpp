@@ -203,6 +203,8 @@ nlohmann::json candidate_json(const CandidateResult& c, const std::vector<Profil
   j["itl_ms"] = lat(r.itl_ms);
   j["duration_s"] = r.duration_s;
   j["oversized"] = r.oversized;
+  j["prefix_hit_rate"] = r.prefix_hit_rate;
+  j["prefill_tokens_computed"] = r.prefill_tokens_computed;
   return j;
 }
 

@@ -187,7 +187,8 @@ import json, sys
 j = json.load(open(sys.argv[1]))
 a = j["args"]
 assert a["prefill_model"] == "chunked" and a["router"] == "kv" and a["prefix_cache_tokens_from_profile"], a
-assert 0 <= j["candidates"][0].get("prefix_hit_rate", 0) <= 1, j["candidates"][0]
+c = j["candidates"][0]
+assert 0 < c["prefix_hit_rate"] < 1 and c["prefill_tokens_computed"] > 0, c
 EOF2
 
 if [ "$fails" -ne 0 ]; then
