@@ -516,7 +516,7 @@ int run(int argc, char** argv) {
   const double span_s = (requests.back().arrival_ms - requests.front().arrival_ms) / 1000.0;
   const double trace_rate = span_s > 0 ? static_cast<double>(requests.size()) / span_s : 0.0;
   if (r.count("output-json")) {
-    nlohmann::json args = config.to_json();
+    nlohmann::json args = planner_config_to_json(config);
     args["dataset"] = dataset;
     args["attainment_target"] = so.attainment_target;
     args["cost_tolerance"] = so.cost_tolerance;
