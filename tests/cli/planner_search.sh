@@ -31,7 +31,7 @@ expect 2 "unexpected argument 'extra'" "$tool" "${base[@]}" extra
 expect 2 "'attainment_target' must be in (0, 1], got 1.5" "$tool" "${base[@]}" --attainment-target 1.5
 expect 2 "'cost_tolerance' must be >= 0, got -1" "$tool" "${base[@]}" --cost-tolerance -1
 expect 2 "--max-gpu-budget must be a number of GPUs (>= 1) for a search, got -1" "$tool" "${base[@]}" --max-gpu-budget -1
-expect 2 "'max_gpu_budget' (1) cannot hold min_endpoint (1)" "$tool" "${base[@]}" --max-gpu-budget 1
+expect 2 "planner_search: error: --max-gpu-budget (1) cannot hold min_endpoint (1)" "$tool" "${base[@]}" --max-gpu-budget 1
 expect 2 "unknown --policy 'bogus' (known: throughput)" "$tool" "${base[@]}" --policy bogus
 expect 2 "--policy and --no-planner contradict each other" "$tool" "${base[@]}" --policy throughput --no-planner
 expect 2 "--only '9P9D' is not a candidate (16 candidates: static fleets within --max-gpu-budget 6 named like 3P1D, and planner-<policy>)" \
@@ -39,9 +39,9 @@ expect 2 "--only '9P9D' is not a candidate (16 candidates: static fleets within 
 expect 2 "--max-rate '7P7D' is not a candidate" "$tool" "${base[@]}" --max-rate=7P7D
 expect 2 "--profile-results-dir '$profile' is given twice" "$tool" "${base[@]}" --profile-results-dir "$profile"
 expect 2 "pre-swept selector needs 10 fields" "$tool" --dataset "$work/small.jsonl" --profile-results-dir use-pre-swept-results:h100_sxm:x
-expect 2 "'ttft_ms' must be > 0, got 0" "$tool" "${base[@]}" --ttft 0
+expect 2 "planner_search: error: --ttft must be > 0, got 0" "$tool" "${base[@]}" --ttft 0
 expect 2 "'time_scale' must be > 0, got 0" "$tool" "${base[@]}" --time-scale 0
-expect 2 "'load_predictor' must be one of constant, arima, prophet, kalman, got 'x'" "$tool" "${base[@]}" --load-predictor x
+expect 2 "planner_search: error: --load-predictor must be one of constant, arima, prophet, kalman, got 'x'" "$tool" "${base[@]}" --load-predictor x
 expect 2 "--prefill-fixed-latency-ms must be a number or 'profile', got 'abc'" "$tool" "${base[@]}" --prefill-fixed-latency-ms abc
 expect 2 "--output-plot must end in .png or .svg, got '$work/p.pdf'" "$tool" "${base[@]}" --output-plot "$work/p.pdf" --output-json "$work/never.json"
 check "no output after a usage error" test ! -e "$work/never.json"
