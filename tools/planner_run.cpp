@@ -57,7 +57,7 @@ struct RunSettings {
   Environment environment = Environment::virtual_connector;
   /// Dynamo namespace: selects the frontend series (dynamo_namespace label) and the etcd keys.
   std::string dynamo_namespace = "dynamo";
-  /// Served model; the frontend's "model" label is compared ignoring case. Empty: any model.
+  /// Served model (required); the frontend's "model" label is compared ignoring case.
   std::string model_name;
   /// Prometheus server the frontend metrics are read from.
   std::string prometheus = "http://localhost:9090";
@@ -93,7 +93,7 @@ struct RunSettings {
                                  "DynamoGraphDeployment (kubernetes), or only the log (advisory)"));
       t.push_back(text_setting("namespace", &R::dynamo_namespace,
                                "Dynamo namespace (the frontend's dynamo_namespace label; etcd keys v1/<ns>/planner/)"));
-      t.push_back(text_setting("model_name", &R::model_name, "Served model (the frontend's model label, any case)"));
+      t.push_back(text_setting("model_name", &R::model_name, "Served model, required (the frontend's model label, any case)"));
       t.push_back(text_setting("metric_pulling_prometheus_endpoint", &R::prometheus, "Prometheus server URL"));
       t.push_back(text_setting("etcd_endpoints", &R::etcd_endpoints, "etcd endpoint URL (virtual environment)"));
       t.push_back(integer_setting("metrics_port", &R::metrics_port, SettingRule::between(0, 65535),
@@ -127,6 +127,7 @@ struct RunSettings {
   void validate() const {
     check_settings(*this, settings());
     if (dynamo_namespace.empty()) throw SettingError("namespace", "'namespace' must not be empty");
+    if (model_name.empty()) throw SettingError("model_name", "'model_name' must be set (the frontend's model label)");
     auto url = [](const std::string& key, const std::string& v) {
       if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
         throw SettingError(key, "'" + key + "' must start with http:// or https://, got '" + v + "'");
@@ -398,7 +399,7 @@ int run(int argc, char** argv) {
     emit(s.log_format, rec,
          "start: policy " + policy->name() + ", environment " + connector->name() + ", interval " +
              shortest(c.adjustment_interval_s) + " s, Prometheus " + s.prometheus + ", namespace " + s.dynamo_namespace +
-             (s.model_name.empty() ? "" : ", model " + s.model_name));
+             ", model " + s.model_name);
   }
 
   using Clock = std::chrono::steady_clock;
