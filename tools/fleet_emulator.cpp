@@ -291,6 +291,12 @@ int run(int argc, char** argv) {
   });
   server.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
   const std::string host = r["host"].as<std::string>();
+  // SO_REUSEADDR only: cpp-httplib's default also sets SO_REUSEPORT, which lets a second process
+  // bind the same port silently.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char*>(&yes), sizeof yes);
+  });
   if (!server.bind_to_port(host.c_str(), port)) {
     quit_signal_thread();
     throw UsageError("--port " + std::to_string(port) + ": cannot listen on " + host + " (in use?)");

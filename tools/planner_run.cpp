@@ -78,7 +78,7 @@ struct RunSettings {
   double http_timeout_s = 5;
   /// Kubernetes: the DynamoGraphDeployment's name (Dynamo: DYN_PARENT_DGD_K8S_NAME).
   std::string graph_deployment_name;
-  /// Kubernetes: a kubeconfig in JSON form; empty: the pod's service account.
+  /// Kubernetes: a kubeconfig (YAML or JSON); empty: the pod's service account.
   std::string kubeconfig;
   /// Kubernetes: services used when no service declares subComponentType prefill / decode.
   std::string prefill_component_name;
@@ -113,7 +113,7 @@ struct RunSettings {
       t.push_back(text_setting("graph_deployment_name", &R::graph_deployment_name,
                                "Kubernetes: the DynamoGraphDeployment to scale"));
       t.push_back(text_setting("kubeconfig", &R::kubeconfig,
-                               "Kubernetes: kubeconfig in JSON form (default: the pod's service account)"));
+                               "Kubernetes: kubeconfig, YAML or JSON (default: the pod's service account)"));
       t.push_back(text_setting("prefill_component_name", &R::prefill_component_name,
                                "Kubernetes: prefill service when none has subComponentType prefill"));
       t.push_back(text_setting("decode_component_name", &R::decode_component_name,
@@ -219,7 +219,7 @@ std::string utc_now() {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[40];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
@@ -331,6 +331,13 @@ int run(int argc, char** argv) {
   const auto parsed = parse_command_line(opts, argc, argv);
   if (!parsed) return kOk;
   const cxxopts::ParseResult& r = *parsed;
+  // SIGINT/SIGTERM blocked from here on (every thread inherits the mask); one thread takes them
+  // with sigwait. A signal during start-up waits until the loop can stop cleanly.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   const Options o = options_from(r);
   const RunSettings& s = o.run;
   const PlannerConfig& c = o.planner;
@@ -348,24 +355,17 @@ int run(int argc, char** argv) {
   const FrontendMetricsReader reader(s.model_name, s.dynamo_namespace);
   std::unique_ptr<ReplicaConnector> connector = make_connector(s, http);
 
-  // Signals before any thread starts, so that every thread inherits the mask.
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGINT);
-  sigaddset(&sigs, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   StopSignal stop;
-  std::atomic<bool> exiting{false};
+  std::atomic<bool> exiting{false}, sig_done{false};
   std::thread sig_thread([&] {
     int sig = 0;
-    while (sigwait(&sigs, &sig) == 0) {
-      if (exiting.load()) return;
-      std::lock_guard<std::mutex> l(stop.m);
-      stop.stop = true;
-      stop.signal = sig;
-      stop.cv.notify_all();
-      return;
-    }
+    const bool got = sigwait(&sigs, &sig) == 0 && !exiting.load();
+    sig_done = true;
+    if (!got) return;
+    std::lock_guard<std::mutex> l(stop.m);
+    stop.stop = true;
+    stop.signal = sig;
+    stop.cv.notify_all();
   });
 
   Exporter exporter;
@@ -380,6 +380,12 @@ int run(int argc, char** argv) {
       res.status = ok ? 200 : 503;
       res.set_content(ok ? "ok\n" : "unhealthy\n", "text/plain");
     });
+    // SO_REUSEADDR only: cpp-httplib's default also sets SO_REUSEPORT, which lets a second process
+    // bind the same port silently.
+    server.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char*>(&yes), sizeof yes);
+    });
     if (!server.bind_to_port("0.0.0.0", s.metrics_port)) {
       exiting = true;
       pthread_kill(sig_thread.native_handle(), SIGTERM);
@@ -388,6 +394,26 @@ int run(int argc, char** argv) {
     }
     server_thread = std::thread([&] { server.listen_after_bind(); });
   }
+
+  // However run() ends (a signal, or an exception below), the helper threads are stopped and joined.
+  struct ThreadsGuard {
+    std::thread& sig;
+    std::atomic<bool>& exiting;
+    std::atomic<bool>& sig_done;
+    httplib::Server& server;
+    std::thread& server_thread;
+    ~ThreadsGuard() {
+      if (server_thread.joinable()) {
+        server.stop();
+        server_thread.join();
+      }
+      if (sig.joinable()) {
+        exiting = true;
+        if (!sig_done.load()) pthread_kill(sig.native_handle(), SIGTERM);  // wakes sigwait
+        sig.join();
+      }
+    }
+  } guard{sig_thread, exiting, sig_done, server, server_thread};
 
   WorkerCounts current{s.start_num_p, s.start_num_d};
   exporter.gauge("dynamo_planner_num_p_workers", static_cast<double>(current.prefill));
@@ -446,7 +472,21 @@ int run(int argc, char** argv) {
       if (m.itl_ms) exporter.gauge("dynamo_planner_observed_itl", *m.itl_ms);
       if (m.request_duration_s) exporter.gauge("dynamo_planner_observed_request_duration", *m.request_duration_s);
 
-      Decision d = policy->decide(m, current);
+      Decision d;
+      try {
+        d = policy->decide(m, current);
+      } catch (const std::exception& e) {
+        // A planner failure on this interval's data: nothing is applied; the next interval tries again.
+        rec["event"] = "error";
+        rec["message"] = e.what();
+        text += "; planner failed: " + std::string(e.what()) + "; fleet left at " + std::to_string(current.prefill) +
+                "P" + std::to_string(current.decode) + "D";
+        exporter.count("dynamo_planner_skipped_intervals_total", "reason", "planner_error");
+        emit(s.log_format, rec, text);
+        next += interval;
+        if (next <= Clock::now()) next = Clock::now() + interval;
+        continue;
+      }
       // The planner keeps to the budget; this guard makes sure nothing above it is ever applied.
       if (c.has_budget() && c.gpus(d.num_prefill, d.num_decode) > c.max_gpu_budget) {
         rec["event"] = "refused";
@@ -499,12 +539,7 @@ int run(int argc, char** argv) {
     emit(s.log_format, rec,
          "stop: signal " + std::to_string(stop.signal) + " after " + std::to_string(step) + " interval(s)");
   }
-  if (s.metrics_port > 0) {
-    server.stop();
-    server_thread.join();
-  }
-  sig_thread.join();
-  return kOk;
+  return kOk;  // the guard stops the HTTP server and joins the signal thread (it has returned)
 }
 
 }  // namespace
