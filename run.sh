@@ -14,7 +14,7 @@ PACKAGES=(build-essential cmake pkg-config
   libeigen3-dev nlohmann-json3-dev libcxxopts-dev catch2 libqhull-dev zlib1g-dev libsimdjson-dev
   libplplot-dev plplot-driver-cairo liblbfgspp-dev libbenchmark-dev
   clang libclang-rt-14-dev hyperfine
-  libcurl4-openssl-dev libcpp-httplib-dev etcd-server)
+  libcurl4-openssl-dev libcpp-httplib-dev etcd-server libyaml-cpp-dev prometheus)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_deps() {

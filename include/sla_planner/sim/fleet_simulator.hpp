@@ -146,6 +146,27 @@ public:
     return planner_run(workload.requests, planner, std::move(name), &workload);
   }
 
+  /// Replays `requests` (sorted by arrival) on a fleet that `controller` resizes at every
+  /// boundary of options().interval_s, starting from options().start_num_p / start_num_d ready
+  /// workers. `controller` is called as `WorkerCounts controller(const Metrics& last_interval,
+  /// WorkerCounts deployed)` with what the interval just ended showed and the counts deployed;
+  /// its answer is applied at once, as a planner's decision is (new workers serve after
+  /// startup_delay_s). For fleets whose decisions come from elsewhere, e.g. an emulated
+  /// deployment driven by a live planner. Exceptions from `controller` end the replay.
+  /// \throws as run_static
+  template <class Fn>
+  ReplayResult run_controlled(const std::vector<ReplayRequest>& requests, Fn& controller, int prefill_engine_num_gpu = 1,
+                              int decode_engine_num_gpu = 1, std::string name = "controlled") const {
+    check(requests);
+    detail::EngineSetup s = setup(options_.ttft_ms, options_.itl_ms, options_.interval_s, nullptr);
+    s.prefill_gpus = prefill_engine_num_gpu;
+    s.decode_gpus = decode_engine_num_gpu;
+    s.start_p = options_.start_num_p;
+    s.start_d = options_.start_num_d;
+    FunctionController<Fn> ctrl{controller};
+    return detail::FleetEngine<Service>(service_, requests, s).run(std::move(name), ctrl);
+  }
+
   const Service& service() const noexcept { return service_; }
   const ReplayOptions& options() const noexcept { return options_; }
   /// The chunked prefill model's pass times, when given.
@@ -205,6 +226,13 @@ private:
       decisions.push_back(planner.plan(current));
       return {decisions.back().num_prefill, decisions.back().num_decode};
     }
+  };
+
+  template <class Fn>
+  struct FunctionController {
+    static constexpr bool dynamic = true;
+    Fn& fn;
+    WorkerCounts decide(const Metrics& m, WorkerCounts current) { return fn(m, current); }
   };
 
   struct ScheduleController {
