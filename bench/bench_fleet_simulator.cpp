@@ -51,7 +51,7 @@ void BM_ReplayPlanner(benchmark::State& state) {
   PlannerConfig c;
   c.ttft_ms = 200;
   c.itl_ms = 10;
-  c.load_predictor = "constant";
+  c.load_predictor = PredictorKind::Constant;
   c.no_correction = true;
   const auto& reqs = trace("seed");
   for (auto _ : state) {
