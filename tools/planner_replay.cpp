@@ -1,12 +1,14 @@
 // planner_replay — request-level replay of a mooncake trace on a disaggregated fleet: the planner's
 // fleet against fixed fleets, in goodput (requests/s meeting TTFT and ITL), goodput per GPU and cost.
 // SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <system_error>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,12 +23,27 @@
 #include "sla_planner/formats/trace_loaders.hpp"
 #include "sla_planner/planner/planner.hpp"
 #include "sla_planner/sim/fleet_simulator.hpp"
+#include "sla_planner/sim/planning_policies.hpp"
 #include "sla_planner/trace/interval_series.hpp"
 
 namespace {
 
 using namespace sla_planner;
 using namespace sla_tools;
+
+std::string policy_list_of(const std::vector<std::string>& v) {
+  std::string s;
+  for (const std::string& n : v) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+std::string policy_list() { return policy_list_of(planning_policy_names()); }
+
+/// Pre-feeds a policy's load predictors with a warm-up series.
+void warm_up(PlanningPolicy& p, const IntervalSeries& w) {
+  if (auto* t = dynamic_cast<ThroughputPolicy<ProfilePerfModel>*>(&p)) t->planner().warm_up(w.num_req_double(), w.isl, w.osl);
+  else if (auto* l = dynamic_cast<LoadPolicy<ProfilePerfModel>*>(&p)) l->throughput_planner().warm_up(w.num_req_double(), w.isl, w.osl);
+  else if (auto* a = dynamic_cast<AttainmentPolicy<ProfilePerfModel>*>(&p)) a->forecaster().warm_up(w.num_req_double(), w.isl, w.osl);
+}
 
 /// JSON number, or null for NaN/infinity (JSON has neither).
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
@@ -47,8 +64,13 @@ nlohmann::json fleet_json(const ReplayResult& r) {
     itl.push_back(jnum(i.mean_itl_ms));
     hit.push_back(jnum(i.prefix_hit_rate()));
   }
+  nlohmann::json decisions = nlohmann::json::array();
+  for (const Decision& d : r.decisions)
+    decisions.push_back({{"num_prefill", d.num_prefill}, {"num_decode", d.num_decode}, {"notes", d.notes}});
   return {{"name", r.name},
           {"requests", r.requests},
+          {"scored", r.scored},
+          {"decisions", decisions},
           {"goodput_rps", r.goodput_rps},
           {"goodput_per_gpu", r.goodput_per_gpu},
           {"attainment", r.attainment_percent},
@@ -130,7 +152,7 @@ void write_plot(const std::string& path, const std::vector<ReplayResult>& rs, co
     p[1].bars.categories.push_back(r.name);
   }
   const ReplayResult& ref = rs.front();  // the planner's fleet when there is one
-  const bool has_planner = ref.name == "planner";
+  const bool has_planner = ref.name.rfind("planner", 0) == 0;
   const double span = ref.intervals.empty() ? 0 : ref.intervals.back().start_s + ref.interval_s;
   const double unit = span >= 36000 ? 3600 : span >= 600 ? 60 : 1;
   const std::string xl = unit == 3600 ? "time (h)" : unit == 60 ? "time (min)" : "time (s)";
@@ -149,7 +171,7 @@ void write_plot(const std::string& path, const std::vector<ReplayResult>& rs, co
   p[2].xlabel = xl;
   p[2].ylabel_right = "requests/s";
   if (has_planner) {
-    p[2].title = "Planner fleet (" + to_string(c.load_predictor) + ", every " + shortest(c.adjustment_interval_s) + " s)";
+    p[2].title = ref.name + " fleet (" + to_string(c.load_predictor) + " predictor)";
     p[2].ylabel = "workers / GPUs";
     p[2].lines = {{t, np, "prefill workers", kVermillion, kSolid, 2.5, true},
                   {t, nd, "decode workers", kBlue, kDashed, 2.5, true},
@@ -188,6 +210,10 @@ int run(int argc, char** argv) {
       ("pre-swept-root", "Folder of the pre-swept tables", cxxopts::value<std::string>()->default_value(""))
       ("static", "A fixed fleet to replay too, e.g. 2P2D (repeatable)", cxxopts::value<std::vector<std::string>>())
       ("no-planner", "Replay only the --static fleets")
+      ("policy", "Planning policy driving the planner's fleet (repeatable): " + policy_list() +
+       ". One policy: fleet 'planner'; several: 'planner-<policy>'", cxxopts::value<std::vector<std::string>>())
+      ("attainment-target", "attainment policy: share of requests (0..1] that must meet both targets",
+       cxxopts::value<double>()->default_value("0.95"))
       ("time-scale", "Divide timestamps by X (replay X times faster)", cxxopts::value<double>()->default_value("1"))
       ("skip-invalid", "Skip bad trace lines (and report how many) instead of stopping")
       ("output-json", "Write args and one object per fleet as JSON", cxxopts::value<std::string>())
@@ -205,6 +231,23 @@ int run(int argc, char** argv) {
 
   const PlannerConfig config = planner_config_from_flags(r);
   const bool with_planner = !r.count("no-planner");
+  std::vector<std::string> policies;
+  if (with_planner) {
+    policies = r.count("policy") ? r["policy"].as<std::vector<std::string>>() : std::vector<std::string>{"throughput"};
+    for (std::size_t i = 0; i < policies.size(); ++i) {
+      const auto& names = planning_policy_names();
+      if (std::find(names.begin(), names.end(), policies[i]) == names.end())
+        throw UsageError("--policy must be one of " + policy_list() + ", got '" + policies[i] + "'");
+      for (std::size_t j = 0; j < i; ++j)
+        if (policies[j] == policies[i]) throw UsageError("--policy " + policies[i] + " is given twice");
+    }
+  } else if (r.count("policy")) {
+    throw UsageError("--policy and --no-planner contradict each other");
+  }
+  PolicyParams policy_params;
+  policy_params.attainment.attainment_target = r["attainment-target"].as<double>();
+  if (!(policy_params.attainment.attainment_target > 0 && policy_params.attainment.attainment_target <= 1))
+    throw UsageError("--attainment-target must be in (0, 1], got " + format_number(policy_params.attainment.attainment_target));
   std::vector<StaticFleet> statics;
   if (r.count("static"))
     for (const std::string& s : r["static"].as<std::vector<std::string>>()) {
@@ -229,8 +272,15 @@ int run(int argc, char** argv) {
   const ProfilePerfModel perf(profile);
   const PrefillCostModel prefill_cost(profile.prefill, ro.prefill_fixed_latency_ms);
   const FleetSimulator<> sim(ProfileServiceModel(perf), ro, prefill_cost);
-  std::optional<Planner> planner;  // made before the trace is read, so that a bad predictor fails fast
-  if (with_planner) planner.emplace(config, perf);
+  // Policies are made before the trace is read, so that a bad predictor fails fast.
+  policy_params.load.max_kv_tokens = profile.decode.max_kv_tokens;
+  policy_params.load.max_num_batched_tokens = static_cast<double>(ro.max_num_batched_tokens);
+  ReplayOptions model_options = ro;  // what the attainment policy believes: the profile's times
+  model_options.fleet_slowdown = 1.0;
+  model_options.score_after_s = 0;
+  const FleetSimulator<> model(sim.service(), model_options, *sim.prefill_cost());
+  std::vector<std::unique_ptr<PlanningPolicy>> planners;
+  for (const std::string& p : policies) planners.push_back(make_planning_policy(p, config, perf, model, policy_params));
 
   Progress read_bar(pf.show(true), "reading trace");
   const MooncakeReadOptions mro = trace_read_options(r, pf, read_bar);
@@ -255,14 +305,17 @@ int run(int argc, char** argv) {
     results.push_back(body(s));
     bar.finish();
   };
-  if (planner) {
-    if (!config.load_predictor_warmup_trace.empty()) {
-      IntervalSeriesOptions wo;
-      wo.interval_s = config.adjustment_interval_s;
-      const IntervalSeries warm = load_interval_series(config.load_predictor_warmup_trace, wo, mro);
-      planner->warm_up(warm.num_req_double(), warm.isl, warm.osl);
-    }
-    replay("planner", [&](const FleetSimulator<>& s) { return s.run_planner(workload, *planner); });
+  if (!planners.empty() && !config.load_predictor_warmup_trace.empty()) {
+    IntervalSeriesOptions wo;
+    wo.interval_s = config.adjustment_interval_s;
+    const IntervalSeries warm = load_interval_series(config.load_predictor_warmup_trace, wo, mro);
+    for (auto& p : planners) warm_up(*p, warm);
+  }
+  for (auto& p : planners) {
+    const std::string name = planners.size() == 1 ? "planner" : "planner-" + p->name();
+    replay(name, [&](const FleetSimulator<>& s) {
+      return s.run_policy(workload, *p, name, config.prefill_engine_num_gpu, config.decode_engine_num_gpu);
+    });
   }
   for (const StaticFleet& f : statics)
     replay(f.name(), [&](const FleetSimulator<>& s) { return s.run_static(workload, f); });
@@ -275,6 +328,8 @@ int run(int argc, char** argv) {
     model_flags.add_to_json(args_json, ro);
     args_json["time_scale"] = time_scale;
     args_json["planner"] = with_planner;
+    args_json["policies"] = policies;
+    args_json["attainment_target"] = policy_params.attainment.attainment_target;
     nlohmann::json fleets = nlohmann::json::array();
     for (const ReplayResult& x : results) fleets.push_back(fleet_json(x));
     OutputFile out(r["output-json"].as<std::string>());
@@ -296,9 +351,13 @@ int run(int argc, char** argv) {
   if (ro.prefix_cache_tokens == 0) std::printf("off\n");
   else if (ro.prefix_cache_tokens < 0) std::printf("unbounded (blocks of %lld)\n", static_cast<long long>(ro.block_size));
   else std::printf("%lld tokens (blocks of %lld)\n", static_cast<long long>(ro.prefix_cache_tokens), static_cast<long long>(ro.block_size));
+  if (ro.score_after_s > 0 || ro.fleet_slowdown != 1)
+    std::printf("scored: requests arriving %s s or more after the first; fleet slowdown x%s (planners not told)\n",
+                shortest(ro.score_after_s).c_str(), shortest(ro.fleet_slowdown).c_str());
   if (with_planner)
-    std::printf("planner: %s predictor, interval %s s, GPU budget %d, correction %s, start %lldP%lldD, startup delay %s s\n",
-                to_string(config.load_predictor).c_str(), shortest(config.adjustment_interval_s).c_str(), config.max_gpu_budget,
+    std::printf("planner (%s): %s predictor, interval %s s, GPU budget %d, correction %s, start %lldP%lldD, startup delay %s s\n",
+                policy_list_of(policies).c_str(), to_string(config.load_predictor).c_str(),
+                shortest(config.adjustment_interval_s).c_str(), config.max_gpu_budget,
                 config.no_correction ? "off" : "on", ro.start_num_p, ro.start_num_d, shortest(ro.startup_delay_s).c_str());
   print_table(results, r.count("markdown") != 0);
   for (const ReplayResult& x : results)

@@ -48,7 +48,11 @@ inline void add_replay_flags(cxxopts::Options& opts) {
        cxxopts::value<double>()->default_value("0"))
       ("kv-transfer-gbps", "Bandwidth of the KV transfer in GB/s (10^9 bytes/s)", cxxopts::value<double>()->default_value("50"))
       ("start-num-p", "Prefill workers the planner's fleet starts with", cxxopts::value<long long>()->default_value("1"))
-      ("start-num-d", "Decode workers the planner's fleet starts with", cxxopts::value<long long>()->default_value("1"));
+      ("start-num-d", "Decode workers the planner's fleet starts with", cxxopts::value<long long>()->default_value("1"))
+      ("score-after", "Seconds from the first arrival before requests are scored: earlier ones load the fleet but count "
+       "in no result (goodput, attainment, percentiles, GPU-hours cover the rest)", cxxopts::value<double>()->default_value("0"))
+      ("fleet-slowdown", "Multiply every simulated prefill and decode time by F (a fleet slower than its profile; "
+       "planners are not told)", cxxopts::value<double>()->default_value("1"));
 }
 
 /// The replay model as the flags describe it, before a profile is known.
@@ -87,6 +91,8 @@ struct ReplayFlags {
     args["kv_transfer_gbps"] = o.kv_transfer_gbps;
     args["start_num_p"] = o.start_num_p;
     args["start_num_d"] = o.start_num_d;
+    args["score_after_s"] = o.score_after_s;
+    args["fleet_slowdown"] = o.fleet_slowdown;
   }
 };
 
@@ -138,6 +144,12 @@ inline ReplayFlags replay_flags(const cxxopts::ParseResult& r, const sla_planner
   ro.kv_transfer_gbps = r["kv-transfer-gbps"].as<double>();
   ro.start_num_p = r["start-num-p"].as<long long>();
   ro.start_num_d = r["start-num-d"].as<long long>();
+  ro.score_after_s = r["score-after"].as<double>();
+  ro.fleet_slowdown = r["fleet-slowdown"].as<double>();
+  if (!(ro.score_after_s >= 0) || !std::isfinite(ro.score_after_s))
+    throw UsageError("--score-after must be a number of seconds >= 0, got " + sla_planner::format_number(ro.score_after_s));
+  if (!(ro.fleet_slowdown > 0) || !std::isfinite(ro.fleet_slowdown))
+    throw UsageError("--fleet-slowdown must be > 0, got " + sla_planner::format_number(ro.fleet_slowdown));
   ro.validate();
   return f;
 }

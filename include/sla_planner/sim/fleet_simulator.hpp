@@ -64,6 +64,7 @@
 #include <vector>
 
 #include "sla_planner/planner/basic_planner.hpp"
+#include "sla_planner/planner/planning_policy.hpp"
 #include "sla_planner/sim/detail/fleet_engine.hpp"
 #include "sla_planner/sim/fleet_schedule.hpp"
 #include "sla_planner/sim/prefill_cost_model.hpp"
@@ -146,6 +147,52 @@ public:
     return planner_run(workload.requests, planner, std::move(name), &workload);
   }
 
+  /// Replays `requests` (sorted by arrival) on a fleet that `policy` resizes every
+  /// policy.tick_interval_s(), starting from options().start_num_p / start_num_d ready workers,
+  /// with the options' targets and statistics interval. At each tick the policy is shown a
+  /// FleetObservation of the tick just ended, built from the simulated frontend and engines
+  /// (request count, ISL/OSL/TTFT/ITL histograms with Dynamo's buckets and their means, prefix
+  /// hit rate, deployed and ready counts, and per-engine queue and KV state when
+  /// policy.wants_worker_loads()); never the requests. Every Decision is kept in
+  /// ReplayResult::decisions. A ThroughputPolicy gives exactly run_planner's result.
+  /// \throws as run_static
+  ReplayResult run_policy(const std::vector<ReplayRequest>& requests, PlanningPolicy& policy, std::string name = "planner",
+                          int prefill_engine_num_gpu = 1, int decode_engine_num_gpu = 1) const {
+    return policy_run(requests, policy, std::move(name), prefill_engine_num_gpu, decode_engine_num_gpu, nullptr);
+  }
+  /// The same with the workload's block hashes.
+  template <class W, class = std::enable_if_t<std::is_same_v<W, ReplayWorkload>>>
+  ReplayResult run_policy(const W& workload, PlanningPolicy& policy, std::string name = "planner",
+                          int prefill_engine_num_gpu = 1, int decode_engine_num_gpu = 1) const {
+    workload.validate();
+    return policy_run(workload.requests, policy, std::move(name), prefill_engine_num_gpu, decode_engine_num_gpu, &workload);
+  }
+
+  /// Replays the workload (sorted by arrival) on a fixed fleet caught mid-scaling: `ready`
+  /// workers take requests from the first arrival, and one more worker becomes ready at each of
+  /// `starting_p_ms` / `starting_d_ms` (ms after the first arrival). Prefill and decode compute
+  /// times are multiplied by `prefill_slowdown` / `decode_slowdown` on top of the options'
+  /// fleet_slowdown. With `tally`, counts by arrival window are kept there as the replay runs.
+  /// What a policy simulates a candidate fleet with.
+  /// \throws as run_static
+  ReplayResult run_from(const ReplayWorkload& workload, WorkerCounts ready, std::vector<double> starting_p_ms,
+                        std::vector<double> starting_d_ms, double prefill_slowdown = 1.0, double decode_slowdown = 1.0,
+                        ReplayTally* tally = nullptr) const {
+    check(workload.requests);
+    if (ready.prefill < 1 || ready.decode < 1)
+      throw std::invalid_argument("run_from needs at least one ready worker of each kind");
+    detail::EngineSetup s = setup(options_.ttft_ms, options_.itl_ms, options_.interval_s, &workload);
+    s.start_p = ready.prefill;
+    s.start_d = ready.decode;
+    s.starting_p_ms = std::move(starting_p_ms);
+    s.starting_d_ms = std::move(starting_d_ms);
+    s.prefill_slowdown *= prefill_slowdown;
+    s.decode_slowdown *= decode_slowdown;
+    s.tally = tally;
+    detail::StaticController ctrl;
+    return detail::FleetEngine<Service>(service_, workload.requests, s).run("candidate", ctrl);
+  }
+
   /// Replays `requests` (sorted by arrival) on a fleet that `controller` resizes at every
   /// boundary of options().interval_s, starting from options().start_num_p / start_num_d ready
   /// workers. `controller` is called as `WorkerCounts controller(const Metrics& last_interval,
@@ -198,6 +245,36 @@ private:
     ScheduleController ctrl{schedule.counts, 0};
     return detail::FleetEngine<Service>(service_, requests, s).run(schedule.name, ctrl);
   }
+
+  ReplayResult policy_run(const std::vector<ReplayRequest>& requests, PlanningPolicy& policy, std::string name,
+                          int prefill_gpus, int decode_gpus, const ReplayWorkload* hashes) const {
+    check(requests);
+    if (!(policy.tick_interval_s() > 0) || !std::isfinite(policy.tick_interval_s()))
+      throw std::invalid_argument("policy '" + policy.name() + "': tick interval must be > 0 s");
+    detail::EngineSetup s = setup(options_.ttft_ms, options_.itl_ms, options_.interval_s, hashes);
+    s.prefill_gpus = prefill_gpus;
+    s.decode_gpus = decode_gpus;
+    s.start_p = options_.start_num_p;
+    s.start_d = options_.start_num_d;
+    s.tick_s = policy.tick_interval_s();
+    s.worker_loads = policy.wants_worker_loads();
+    std::vector<Decision> decisions;
+    PolicyController ctrl{policy, decisions};
+    ReplayResult r = detail::FleetEngine<Service>(service_, requests, s).run(std::move(name), ctrl);
+    r.decisions = std::move(decisions);
+    return r;
+  }
+
+  struct PolicyController {
+    static constexpr bool dynamic = true;
+    static constexpr bool observes = true;
+    PlanningPolicy& policy;
+    std::vector<Decision>& decisions;
+    WorkerCounts observe_decide(const FleetObservation& o) {
+      decisions.push_back(policy.decide(o));
+      return {decisions.back().num_prefill, decisions.back().num_decode};
+    }
+  };
 
   template <class Perf>
   ReplayResult planner_run(const std::vector<ReplayRequest>& requests, BasicPlanner<Perf>& planner,
@@ -268,6 +345,9 @@ private:
       s.hash_offsets = hashes->hash_offsets.data();
     }
     s.progress = &options_.progress;
+    s.prefill_slowdown = options_.fleet_slowdown;
+    s.decode_slowdown = options_.fleet_slowdown;
+    s.score_after_ms = options_.score_after_s * 1000.0;
     return s;
   }
 

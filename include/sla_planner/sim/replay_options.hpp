@@ -73,6 +73,13 @@ struct ReplayOptions {
   long long start_num_p = 1;
   /// Decode workers a planner-driven fleet starts with (ready at the first arrival).
   long long start_num_d = 1;
+  /// Seconds from the first arrival before requests are scored: earlier requests are served
+  /// (they load the fleet) but count in neither goodput, attainment, percentiles nor GPU-hours,
+  /// which cover the window from then to the end. 0: every request is scored.
+  double score_after_s = 0.0;
+  /// Every simulated prefill and decode compute time is multiplied by this (a fleet slower or
+  /// faster than its profile); a planner driving the fleet is not told. 1: the profile's times.
+  double fleet_slowdown = 1.0;
   /// Keep every request's timeline in ReplayResult::timings (about 80 bytes per request).
   bool keep_timings = false;
   /// Called with (requests finished, requests in total) every 65,536 completions and at the end;
@@ -94,6 +101,8 @@ struct ReplayOptions {
     check_positive("kv_transfer_gbps", kv_transfer_gbps);
     check_at_least("start_num_p", start_num_p, 1);
     check_at_least("start_num_d", start_num_d, 1);
+    check_non_negative("score_after_s", score_after_s);
+    check_positive("fleet_slowdown", fleet_slowdown);
   }
 };
 

@@ -31,6 +31,8 @@ struct ReplayInterval {
   double start_s = 0;              ///< seconds from the start of interval 0
   std::size_t arrivals = 0;        ///< requests that arrived in the interval
   std::size_t good = 0;            ///< of those, requests that met both targets
+  std::size_t ttft_met = 0;        ///< of those, requests whose TTFT met its target
+  std::size_t itl_met = 0;         ///< of those, requests whose ITL met its target
   double mean_ttft_ms = 0;         ///< mean TTFT of first tokens delivered in the interval (NaN if none)
   double mean_itl_ms = 0;          ///< mean ITL of requests finished in the interval (NaN if none)
   long long prefill_workers = 0;   ///< prefill workers deployed (starting or ready) at the interval's start
@@ -82,7 +84,9 @@ struct RequestTiming {
 struct ReplayResult {
   std::string name;                 ///< "planner" or the static fleet's name ("2P2D")
   std::size_t requests = 0;         ///< requests served (all of them: none is ever dropped)
-  std::size_t good = 0;             ///< requests with TTFT <= target and ITL <= target
+  std::size_t good = 0;             ///< scored requests with TTFT <= target and ITL <= target
+  std::size_t scored = 0;           ///< requests scored: those arriving at or after score_from_ms
+  double score_from_ms = 0;         ///< start of the scored window (the first arrival unless score_after_s)
   std::size_t oversized = 0;        ///< requests whose ISL + OSL exceeds a decode worker's KV capacity
   std::int64_t prompt_tokens = 0;   ///< Σ ISL over all requests
   std::int64_t cached_tokens = 0;   ///< prompt tokens served from prefill workers' prefix caches
@@ -90,15 +94,15 @@ struct ReplayResult {
   double prefix_hit_rate = 0;       ///< cached_tokens / prompt_tokens (0 without prompt tokens)
   double start_ms = 0;              ///< first arrival
   double end_ms = 0;                ///< last token of the last request
-  double duration_s = 0;            ///< (end − start) / 1000: the benchmark duration
+  double duration_s = 0;            ///< (end − score_from) / 1000: the benchmark (scored) duration
   double goodput_rps = 0;           ///< good / duration_s
   double goodput_per_gpu = 0;       ///< goodput_rps / avg_gpus
-  double attainment_percent = 0;    ///< 100 · good / requests
-  LatencyPercentiles ttft_ms;       ///< TTFT percentiles over all requests
+  double attainment_percent = 0;    ///< 100 · good / scored
+  LatencyPercentiles ttft_ms;       ///< TTFT percentiles over the scored requests
   LatencyPercentiles itl_ms;        ///< ITL percentiles over requests with at least two output tokens
   double avg_gpus = 0;              ///< GPU time / duration
   long long peak_gpus = 0;          ///< most GPUs held at once (starting, ready and draining workers)
-  double gpu_hours = 0;             ///< Σ over workers of GPUs × (end − provisioned), in hours
+  double gpu_hours = 0;             ///< Σ over workers of GPUs × time held in the scored window, in hours
   long long peak_prefill = 0;       ///< most prefill workers deployed at once
   long long peak_decode = 0;        ///< most decode workers deployed at once
   double interval_s = 60;           ///< length of the intervals below

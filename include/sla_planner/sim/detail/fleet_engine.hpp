@@ -20,11 +20,13 @@
 #include <queue>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "sla_planner/util/data_error.hpp"
 #include "sla_planner/planner/decision.hpp"
+#include "sla_planner/planner/fleet_observation.hpp"
 #include "sla_planner/planner/metrics.hpp"
 #include "sla_planner/sim/detail/percentile.hpp"
 #include "sla_planner/sim/prefill_cost_model.hpp"
@@ -32,6 +34,7 @@
 #include "sla_planner/sim/replay_options.hpp"
 #include "sla_planner/sim/replay_request.hpp"
 #include "sla_planner/sim/replay_result.hpp"
+#include "sla_planner/sim/replay_tally.hpp"
 #include "sla_planner/util/python_math.hpp"
 
 namespace sla_planner::detail {
@@ -56,7 +59,23 @@ struct EngineSetup {
   const std::uint64_t* hashes = nullptr;   ///< block hashes of all requests (or null)
   const std::uint64_t* hash_offsets = nullptr;  ///< requests + 1 offsets into hashes (or null)
   const std::function<void(std::size_t, std::size_t)>* progress = nullptr;
+  double prefill_slowdown = 1.0;  ///< every prefill compute time × this (model mismatch)
+  double decode_slowdown = 1.0;   ///< every decode step time × this
+  double score_after_ms = 0;    ///< requests arriving earlier (from the first arrival) are not scored
+  double tick_s = 0;            ///< observing controllers: seconds between ticks (0: interval_s)
+  bool worker_loads = false;    ///< observing controllers: fill the per-engine state
+  /// Workers deployed at the first arrival that become ready this many ms after it (besides
+  /// start_p / start_d, which are ready at once).
+  std::vector<double> starting_p_ms, starting_d_ms;
+  ReplayTally* tally = nullptr;  ///< counts by arrival window (or null)
 };
+
+/// Whether a controller is shown FleetObservations (`static constexpr bool observes = true`,
+/// `WorkerCounts observe_decide(const FleetObservation&)`) instead of interval Metrics.
+template <class C, class = void>
+struct controller_observes : std::false_type {};
+template <class C>
+struct controller_observes<C, std::void_t<decltype(C::observes)>> : std::bool_constant<C::observes> {};
 
 /// A controller that never changes the fleet.
 struct StaticController {
@@ -66,7 +85,8 @@ struct StaticController {
 
 /// One replay of `requests` (sorted by arrival) on workers timed by `Service`.
 /// Controller: `static constexpr bool dynamic`, `WorkerCounts decide(const Metrics&, WorkerCounts)`
-/// called at every interval boundary when dynamic.
+/// called at every interval boundary when dynamic; or an observing controller (see
+/// controller_observes), called every tick_s with what the tick showed.
 template <class Service>
 class FleetEngine {
 public:
@@ -87,6 +107,7 @@ public:
     start_ = req_.front().arrival_ms;
     first_index_ = static_cast<std::int64_t>(python_floordiv(start_ / 1000.0, s_.interval_s));
     dstart_.assign(n, 0.0);
+    if (s_.tally) darrive_.assign(n, 0.0);
     ttft_.assign(n, 0.0);
     itl_values_.clear();
     itl_values_.reserve(n);
@@ -94,11 +115,18 @@ public:
     timings_ = s_.keep_timings ? &res.timings : nullptr;
     spans_ = &res.workers;
     now_ = start_;
+    score_from_ = start_ + s_.score_after_ms;
+    tick_s_ = s_.tick_s > 0 ? s_.tick_s : s_.interval_s;
+    first_tick_ = static_cast<std::int64_t>(python_floordiv(start_ / 1000.0, tick_s_));
 
     for (long long i = 0; i < s_.start_p; ++i) add_prefill(true);
     for (long long i = 0; i < s_.start_d; ++i) add_decode(true);
+    for (const double ms : s_.starting_p_ms) add_prefill(false, start_ + ms);
+    for (const double ms : s_.starting_d_ms) add_decode(false, start_ + ms);
     snapshot(0);
-    if constexpr (Controller::dynamic) push(tick_time(1), kTick, 1, 0);
+    observing_ = kObserves<Controller>;
+    if constexpr (kObserves<Controller>) push(policy_tick_time(1), kTick, 1, 0);
+    else if constexpr (Controller::dynamic) push(tick_time(1), kTick, 1, 0);
 
     std::size_t next = 0;
     while (finished_ < n) {
@@ -119,11 +147,18 @@ public:
         case kReady: on_ready(e.a, e.b == 0); break;
         case kTick: {
           const auto k = static_cast<std::size_t>(e.a);
-          const Metrics m = metrics_of(k - 1);
-          const WorkerCounts target = ctrl.decide(m, WorkerCounts{deployed_p_, deployed_d_});
-          apply(target);
-          snapshot(k);
-          push(tick_time(k + 1), kTick, static_cast<std::uint32_t>(k + 1), 0);
+          if constexpr (kObserves<Controller>) {
+            const FleetObservation o = observation(k - 1);
+            apply(ctrl.observe_decide(o));
+            snapshot(tick_s_ == s_.interval_s && first_tick_ == first_index_ ? k : interval_of(now_));
+            push(policy_tick_time(k + 1), kTick, static_cast<std::uint32_t>(k + 1), 0);
+          } else {
+            const Metrics m = metrics_of(k - 1);
+            const WorkerCounts target = ctrl.decide(m, WorkerCounts{deployed_p_, deployed_d_});
+            apply(target);
+            snapshot(k);
+            push(tick_time(k + 1), kTick, static_cast<std::uint32_t>(k + 1), 0);
+          }
           break;
         }
       }
@@ -133,6 +168,9 @@ public:
   }
 
 private:
+  template <class C>
+  static constexpr bool kObserves = controller_observes<C>::value;
+
   enum Kind : std::uint8_t { kPrefillDone, kDecodeArrive, kDecodeStep, kReady, kTick };
   enum class Life : std::uint8_t { Starting, Ready, Draining, Gone };
 
@@ -193,8 +231,17 @@ private:
     std::size_t arrivals = 0, good = 0, first_tokens = 0, itl_n = 0, done = 0;
     std::int64_t prompt_tokens = 0, cached_tokens = 0;
     double isl = 0, osl = 0, ttft = 0, itl = 0, duration_s = 0;
+    std::size_t ttft_met = 0, itl_met = 0;
     bool has_snapshot = false;
     long long p = 0, d = 0, rp = 0, rd = 0, gpus = 0;
+  };
+  /// What one policy tick observed (observing controllers only).
+  struct TickAcc {
+    std::size_t arrivals = 0, first_tokens = 0, itl_n = 0, done = 0;
+    std::int64_t prompt_tokens = 0, cached_tokens = 0;
+    double isl = 0, osl = 0, ttft = 0, itl = 0, duration_s = 0;
+    Histogram isl_h = Histogram::dynamo_isl(), osl_h = Histogram::dynamo_osl();
+    Histogram ttft_h = Histogram::dynamo_ttft_s(), itl_h = Histogram::dynamo_itl_s();
   };
 
   // ---- requests
@@ -206,6 +253,70 @@ private:
   void push(double t, Kind k, std::uint32_t a, std::uint32_t b) { heap_.push(Event{t, seq_++, a, b, k}); }
   double tick_time(std::size_t k) const {
     return static_cast<double>(first_index_ + static_cast<std::int64_t>(k)) * s_.interval_s * 1000.0;
+  }
+
+  // ---- policy ticks
+  double policy_tick_time(std::size_t k) const {
+    return static_cast<double>(first_tick_ + static_cast<std::int64_t>(k)) * tick_s_ * 1000.0;
+  }
+  /// The accumulator of the tick holding now (observing controllers only; earlier ticks are gone).
+  TickAcc& tick_acc() {
+    const double q = python_floordiv(now_ / 1000.0, tick_s_) - static_cast<double>(first_tick_);
+    const std::size_t j = q > 0 ? static_cast<std::size_t>(q) : 0;
+    while (tick_base_ + ticks_.size() <= j) ticks_.emplace_back();
+    return ticks_[j < tick_base_ ? 0 : j - tick_base_];
+  }
+  /// What tick k showed; drops its accumulator and those before it.
+  FleetObservation observation(std::size_t k) {
+    while (tick_base_ + ticks_.size() <= k) ticks_.emplace_back();
+    while (tick_base_ < k) ticks_.pop_front(), ++tick_base_;
+    TickAcc a = std::move(ticks_.front());
+    ticks_.pop_front();
+    ++tick_base_;
+    FleetObservation o;
+    o.start_s = policy_tick_time(k) / 1000.0;
+    o.duration_s = tick_s_;
+    o.num_req = static_cast<double>(a.arrivals);
+    if (a.arrivals) {
+      o.mean_isl = a.isl / static_cast<double>(a.arrivals);
+      o.mean_osl = a.osl / static_cast<double>(a.arrivals);
+    }
+    if (a.first_tokens) o.ttft_ms = a.ttft / static_cast<double>(a.first_tokens);
+    if (a.itl_n) o.itl_ms = a.itl / static_cast<double>(a.itl_n);
+    if (a.done) o.request_duration_s = a.duration_s / static_cast<double>(a.done);
+    if (a.prompt_tokens > 0) o.prefix_hit_rate = static_cast<double>(a.cached_tokens) / static_cast<double>(a.prompt_tokens);
+    o.isl = std::move(a.isl_h);
+    o.osl = std::move(a.osl_h);
+    o.ttft_s = std::move(a.ttft_h);
+    o.itl_s = std::move(a.itl_h);
+    o.deployed = WorkerCounts{deployed_p_, deployed_d_};
+    o.ready = WorkerCounts{static_cast<long long>(ready_p_.size()), static_cast<long long>(ready_d_.size())};
+    if (s_.worker_loads) fill_loads(o);
+    return o;
+  }
+  /// Per ready engine, what its scheduler would report now.
+  void fill_loads(FleetObservation& o) const {
+    for (const std::uint32_t id : ready_p_) {
+      const PrefillWorker& w = prefill_[id];
+      WorkerLoad l;
+      const std::size_t from = s_.prefill_model == PrefillModel::chunked ? (w.busy ? w.pass_n : 0) : 0;
+      for (std::size_t i = from; i < w.queue.size(); ++i) {
+        const std::uint32_t r = w.queue[i];
+        l.queued_prefill_tokens += static_cast<double>(kv_predicted_.empty() ? req_[r].isl : kv_predicted_[r]);
+      }
+      l.queued_requests = static_cast<double>(w.queue.size() - from);
+      l.running_requests = s_.prefill_model == PrefillModel::chunked ? static_cast<double>(from) : (w.busy ? 1.0 : 0.0);
+      o.prefill_workers.push_back(l);
+    }
+    for (const std::uint32_t id : ready_d_) {
+      const DecodeWorker& d = decode_[id];
+      WorkerLoad l;
+      l.scheduled_decode_kv_tokens = 0.5 * static_cast<double>(d.ctx2);
+      for (const std::uint32_t r : d.waiting) l.queued_decode_kv_tokens += static_cast<double>(req_[r].isl);
+      l.queued_requests = static_cast<double>(d.waiting.size());
+      l.running_requests = static_cast<double>(d.batch.size());
+      o.decode_workers.push_back(l);
+    }
   }
 
   // ---- intervals
@@ -259,7 +370,7 @@ private:
     const auto it = std::lower_bound(v.begin(), v.end(), id);
     if (it != v.end() && *it == id) v.erase(it);
   }
-  void add_prefill(bool ready_now) {
+  void add_prefill(bool ready_now, double ready_at = std::numeric_limits<double>::quiet_NaN()) {
     PrefillWorker w;
     w.span = new_span(true);
     w.cache = PrefixCache(s_.cache_blocks);
@@ -267,17 +378,23 @@ private:
     ++deployed_p_;
     peak_p_ = std::max(peak_p_, deployed_p_);
     const auto id = static_cast<std::uint32_t>(prefill_.size() - 1);
-    if (ready_now || s_.startup_ms == 0) on_ready(id, true);
+    if (!std::isnan(ready_at)) {
+      if (ready_at <= now_) on_ready(id, true);
+      else push(ready_at, kReady, id, 0);
+    } else if (ready_now || s_.startup_ms == 0) on_ready(id, true);
     else push(now_ + s_.startup_ms, kReady, id, 0);
   }
-  void add_decode(bool ready_now) {
+  void add_decode(bool ready_now, double ready_at = std::numeric_limits<double>::quiet_NaN()) {
     DecodeWorker w;
     w.span = new_span(false);
     decode_.push_back(std::move(w));
     ++deployed_d_;
     peak_d_ = std::max(peak_d_, deployed_d_);
     const auto id = static_cast<std::uint32_t>(decode_.size() - 1);
-    if (ready_now || s_.startup_ms == 0) on_ready(id, false);
+    if (!std::isnan(ready_at)) {
+      if (ready_at <= now_) on_ready(id, false);
+      else push(ready_at, kReady, id, 1);
+    } else if (ready_now || s_.startup_ms == 0) on_ready(id, false);
     else push(now_ + s_.startup_ms, kReady, id, 1);
   }
   void on_ready(std::uint32_t id, bool prefill) {
@@ -355,6 +472,13 @@ private:
     ++a.arrivals;
     a.isl += static_cast<double>(req_[r].isl);
     a.osl += static_cast<double>(req_[r].osl);
+    if (observing_) {
+      TickAcc& t = tick_acc();
+      ++t.arrivals;
+      t.isl += static_cast<double>(req_[r].isl);
+      t.osl += static_cast<double>(req_[r].osl);
+      t.isl_h.add(static_cast<double>(req_[r].isl));
+    }
     if (timings_) (*timings_)[r].arrival_ms = now_;
     // Shortest queue (waiting + in service); ties go to the lowest id. There is always a ready
     // worker: the first ones are ready at once, and removal takes starting workers first.
@@ -424,6 +548,11 @@ private:
     a.cached_tokens += c;
     prompt_tokens_ += req_[r].isl;
     cached_total_ += c;
+    if (observing_) {
+      TickAcc& t = tick_acc();
+      t.prompt_tokens += req_[r].isl;
+      t.cached_tokens += c;
+    }
     if (timings_) {
       (*timings_)[r].prefill_start_ms = now_;
       (*timings_)[r].cached_tokens = c;
@@ -466,6 +595,7 @@ private:
       budget -= t;
       w.last_done = done + t;
     }
+    ms *= s_.prefill_slowdown;
     w.pass_n = k;
     w.busy = true;
     if (!(ms >= 0) || !std::isfinite(ms))
@@ -504,7 +634,7 @@ private:
     if (!(ms >= 0) || !std::isfinite(ms))
       throw DataError("prefill time " + std::to_string(ms) + " ms at ISL " + std::to_string(req_[r].isl) +
                       " is not a non-negative number; the profile cannot drive a replay");
-    push(now_ + std::max(0.0, ms - s_.fixed_ms), kPrefillDone, id, 0);
+    push(now_ + std::max(0.0, ms - s_.fixed_ms) * s_.prefill_slowdown, kPrefillDone, id, 0);
   }
   void on_prefill_done(std::uint32_t id) {
     if (s_.prefill_model == PrefillModel::chunked) {
@@ -530,6 +660,7 @@ private:
 
   // ---- decode
   void on_decode_arrival(std::uint32_t r) {
+    if (s_.tally) darrive_[r] = now_;
     // Least KV held or claimed (admitted + waiting); ties go to the lowest id.
     if (ready_d_.empty()) throw std::logic_error("fleet replay: no decode worker is taking requests");
     std::uint32_t best = ready_d_.front();
@@ -613,7 +744,7 @@ private:
     if (slot.ctx2 == ctx2 && slot.count == count) return slot.ms;
     const double context = 0.5 * static_cast<double>(ctx2);
     const double kv = context / cap_, mean = context / static_cast<double>(count);
-    const double ms = svc_.decode_step_ms(kv, mean);
+    const double ms = svc_.decode_step_ms(kv, mean) * s_.decode_slowdown;
     if (!(ms > 0) || !std::isfinite(ms))
       throw DataError("decode step time " + std::to_string(ms) + " ms at KV usage " + std::to_string(kv) +
                       " and context " + std::to_string(mean) + " is not positive; the profile cannot drive a replay");
@@ -626,6 +757,12 @@ private:
     IntervalAcc& a = acc(interval_of(now_));
     ++a.first_tokens;
     a.ttft += ttft_[r];
+    if (observing_) {
+      TickAcc& t = tick_acc();
+      ++t.first_tokens;
+      t.ttft += ttft_[r];
+      t.ttft_h.add(ttft_[r] / 1000.0);
+    }
     if (timings_) {
       (*timings_)[r].decode_start_ms = now_;
       (*timings_)[r].ttft_ms = ttft_[r];
@@ -634,19 +771,36 @@ private:
   void finish(std::uint32_t r) {
     const std::int64_t out = out_tokens(r);
     const double itl = out >= 2 ? (now_ - dstart_[r]) / static_cast<double>(out - 1) : 0.0;
-    const bool good = ttft_[r] <= s_.ttft_ms && itl <= s_.itl_ms;
+    const bool ttft_ok = ttft_[r] <= s_.ttft_ms, itl_ok = itl <= s_.itl_ms, good = ttft_ok && itl_ok;
+    const bool scored = req_[r].arrival_ms >= score_from_;
     IntervalAcc& a = acc(interval_of(now_));
     ++a.done;
     a.duration_s += (now_ - req_[r].arrival_ms) / 1000.0;
     if (out >= 2) {
       a.itl += itl;
       ++a.itl_n;
-      itl_values_.push_back(itl);
+      if (scored) itl_values_.push_back(itl);
     }
+    if (observing_) {
+      TickAcc& t = tick_acc();
+      ++t.done;
+      t.duration_s += (now_ - req_[r].arrival_ms) / 1000.0;
+      t.osl_h.add(static_cast<double>(req_[r].osl));
+      if (out >= 2) {
+        t.itl += itl;
+        ++t.itl_n;
+        t.itl_h.add(itl / 1000.0, static_cast<double>(out - 1));
+      }
+    }
+    IntervalAcc& by_arrival = acc(interval_of(req_[r].arrival_ms));
+    by_arrival.ttft_met += ttft_ok;
+    by_arrival.itl_met += itl_ok;
     if (good) {
-      ++acc(interval_of(req_[r].arrival_ms)).good;
-      ++good_;
+      ++by_arrival.good;
+      if (scored) ++good_;
     }
+    scored_ += scored;
+    if (s_.tally) tally(r, itl, ttft_ok, itl_ok, good);
     if (timings_) {
       RequestTiming& t = (*timings_)[r];
       t.finish_ms = now_;
@@ -659,15 +813,46 @@ private:
       (*s_.progress)(finished_, req_.size());
   }
 
+  void tally(std::uint32_t r, double itl, bool ttft_ok, bool itl_ok, bool good) {
+    ReplayTally& t = *s_.tally;
+    const double a = req_[r].arrival_ms;
+    if (a < t.warm_from_ms) return;
+    if (a < t.split_ms) {
+      if (out_tokens(r) >= 2) ++t.warm, t.warm_itl_ms += itl;
+      return;
+    }
+    if (a < t.late_from_ms) {
+      ++t.early;
+      t.early_good += good;
+      return;
+    }
+    ++t.late;
+    t.late_good += good;
+    const bool decode_wait = !ttft_ok && dstart_[r] - darrive_[r] > ttft_[r] - s_.ttft_ms;
+    t.late_prefill_ok += ttft_ok || decode_wait;
+    t.late_decode_ok += itl_ok && !decode_wait;
+  }
+
   // ---- result
   void finish_result(ReplayResult& res) {
     now_ = end_;
+    // Scored window: from score_from_ (the first arrival unless score_after_ms) to the end.
+    const double from = std::min(std::max(start_, score_from_), end_);
     double gpu_ms = 0;
     for (WorkerSpan& w : res.workers) {
       if (!std::isfinite(w.end_ms)) w.end_ms = end_;
-      gpu_ms += static_cast<double>(w.gpus) * (w.end_ms - w.provisioned_ms);
+      const double a = std::max(w.provisioned_ms, from);
+      if (w.end_ms > a) gpu_ms += static_cast<double>(w.gpus) * (w.end_ms - a);
+    }
+    if (score_from_ > start_) {  // percentiles over the scored requests only
+      std::size_t k = 0;
+      for (std::size_t i = 0; i < req_.size(); ++i)
+        if (req_[i].arrival_ms >= score_from_) ttft_[k++] = ttft_[i];
+      ttft_.resize(k);
     }
     res.good = good_;
+    res.scored = scored_;
+    res.score_from_ms = from;
     res.oversized = oversized_;
     res.prompt_tokens = prompt_tokens_;
     res.cached_tokens = cached_total_;
@@ -675,15 +860,15 @@ private:
     res.prefix_hit_rate = prompt_tokens_ > 0 ? static_cast<double>(cached_total_) / static_cast<double>(prompt_tokens_) : 0.0;
     res.start_ms = start_;
     res.end_ms = end_;
-    res.duration_s = (end_ - start_) / 1000.0;
+    res.duration_s = (end_ - from) / 1000.0;
     res.gpu_hours = gpu_ms / 3.6e6;
-    res.avg_gpus = end_ > start_ ? gpu_ms / (end_ - start_) : static_cast<double>(peak_gpus_);
+    res.avg_gpus = end_ > from ? gpu_ms / (end_ - from) : static_cast<double>(peak_gpus_);
     res.peak_gpus = peak_gpus_;
     res.peak_prefill = peak_p_;
     res.peak_decode = peak_d_;
     res.goodput_rps = res.duration_s > 0 ? static_cast<double>(good_) / res.duration_s : 0.0;
     res.goodput_per_gpu = res.avg_gpus > 0 ? res.goodput_rps / res.avg_gpus : 0.0;
-    res.attainment_percent = 100.0 * static_cast<double>(good_) / static_cast<double>(res.requests);
+    res.attainment_percent = scored_ ? 100.0 * static_cast<double>(good_) / static_cast<double>(scored_) : 0.0;
     res.ttft_ms = latency_percentiles(ttft_);
     res.itl_ms = latency_percentiles(itl_values_);
 
@@ -699,6 +884,8 @@ private:
       o.start_s = static_cast<double>(k) * s_.interval_s;
       o.arrivals = a.arrivals;
       o.good = a.good;
+      o.ttft_met = a.ttft_met;
+      o.itl_met = a.itl_met;
       o.prompt_tokens = a.prompt_tokens;
       o.cached_tokens = a.cached_tokens;
       o.mean_ttft_ms = a.first_tokens ? a.ttft / static_cast<double>(a.first_tokens) : nan;
@@ -728,7 +915,7 @@ private:
   long long held_gpus_ = 0, peak_gpus_ = 0;
   std::vector<WorkerSpan>* spans_ = nullptr;
 
-  std::vector<double> dstart_, ttft_, itl_values_;
+  std::vector<double> dstart_, ttft_, itl_values_, darrive_;
   std::vector<RequestTiming>* timings_ = nullptr;
   std::vector<IntervalAcc> acc_;
   std::vector<StepSlot> step_cache_ = std::vector<StepSlot>(std::size_t(1) << kStepCacheBits);
@@ -736,6 +923,13 @@ private:
   std::int64_t prompt_tokens_ = 0, cached_total_ = 0;
   std::vector<std::int64_t> kv_predicted_;  // KV router: tokens each request was predicted to compute
   std::size_t rr_ = 0;                      // round robin position
+  double score_from_ = 0;                   // requests arriving earlier are not scored
+  std::size_t scored_ = 0;
+  bool observing_ = false;                  // an observing controller runs: fill ticks_
+  double tick_s_ = 60;
+  std::int64_t first_tick_ = 0;
+  std::deque<TickAcc> ticks_;               // ticks not yet observed, from tick_base_
+  std::size_t tick_base_ = 0;
 };
 
 }  // namespace sla_planner::detail

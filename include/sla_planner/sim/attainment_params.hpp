@@ -1,0 +1,44 @@
+// sla_planner — header-only SLA planner for disaggregated LLM serving.
+// SPDX-License-Identifier: Apache-2.0
+//
+// Parameters of AttainmentPolicy (attainment_policy.hpp), LBFGSpp Param.h style: every field has
+// its default here and validate() names the field and its range.
+#pragma once
+
+#include <cstdint>
+
+#include "sla_planner/util/checks.hpp"
+
+namespace sla_planner {
+
+/// How AttainmentPolicy forecasts, simulates and chooses.
+struct AttainmentParams {
+  /// Share of requests (0..1] that must meet both targets over the horizon for a fleet to be
+  /// chosen (`--attainment-target`).
+  double attainment_target = 0.95;
+  /// Seconds of the last tick's load replayed on the ready fleet before the horizon starts, so
+  /// that queues and decode batches are as full as they are now. 0: four times the observed mean
+  /// request duration, between 10 s and one tick.
+  double warmup_s = 0.0;
+  /// Continue the forecast's direction and the observed trend over the horizon (rises fully,
+  /// falls at half speed), so that engines started now are ready when the load arrives.
+  bool follow_trend = true;
+  /// Correct the simulated prefill and decode times from the observed mean TTFT and ITL against
+  /// what the simulation predicted for the same tick (off with PlannerConfig::no_correction too).
+  bool correct = true;
+  /// Most candidate fleets simulated per decision (>= 1).
+  int max_simulations = 24;
+  /// Seed of the arrival draw (the same seed for every candidate, so they are compared on the same
+  /// arrivals).
+  std::uint64_t seed = 0x5EED;
+
+  /// \throws std::invalid_argument naming the field, its range and the value
+  void validate() const {
+    if (!(attainment_target > 0 && attainment_target <= 1))
+      throw_param_error("attainment_target", "in (0, 1]", attainment_target);
+    check_non_negative("warmup_s", warmup_s);
+    check_at_least("max_simulations", max_simulations, 1);
+  }
+};
+
+}  // namespace sla_planner

@@ -1,0 +1,489 @@
+// sla_planner — header-only SLA planner for disaggregated LLM serving.
+// SPDX-License-Identifier: Apache-2.0
+//
+// A planning policy that targets SLA attainment directly: at every tick it replays candidate
+// fleets on this project's own fleet engine (FleetSimulator) over the horizon its decision
+// controls, and picks the cheapest one whose simulated share of requests meeting both targets
+// reaches AttainmentParams::attainment_target. The idea — size a serving fleet by simulating the
+// queueing it will see rather than from mean throughput — follows DistServe (Zhong et al., OSDI
+// 2024, placement by simulated goodput) and the queue-aware scaling Dynamo added in 2026
+// (docs/dynamo_load_policy.md); the search, forecast and correction here are this project's.
+//
+// What it sees is what a live deployment exposes (FleetObservation): request counts, Dynamo's
+// ISL/OSL histograms, mean TTFT/ITL, request duration, prefix hit rate, deployed and ready
+// counts. It never reads the requests. Per decision:
+//  1. Forecast. The throughput rules' load predictor (BasicPlanner) forecasts the next tick's
+//     request count. The rate t seconds ahead is the larger of two lines: through the observed
+//     rate (half a tick ago) and the forecast (half a tick ahead), and through the last two
+//     observed rates — each continued over the horizon, falls at half their slope
+//     (AttainmentParams::follow_trend; without it, the larger of the rate and the forecast). The
+//     horizon reaches a tick past the start-up delay, so engines started now are ready when the
+//     load the forecast points to arrives.
+//  2. Workload. Arrivals are drawn as a Poisson process at that rate (a fixed seed: every
+//     candidate sees the same arrivals) from warmup_s before now to the end of the horizon
+//     (start-up delay + one tick); lengths are stratified draws from the last observed ISL/OSL
+//     histograms, scaled to their observed means; with prefix caching in the model, each prompt
+//     shares a leading run of blocks in the observed hit-rate proportion.
+//  3. Correction. The warm-up (the last tick's load on the ready fleet) is what the model predicts
+//     for the tick just observed; observed / predicted mean ITL moves one slowdown factor of the
+//     simulated engines (square root of the ratio per tick, the ratio limited to 0.8..1.25).
+//  4. Search. From the deployed fleet: while it meets the target, try one engine fewer of the
+//     kind with more headroom (then of the other); while it misses, add an engine of the kind
+//     whose target is missed (both when both are). Engines added become ready after the start-up
+//     delay; engines already starting keep their ready time. A fleet "meets" when the requests
+//     arriving after the start-up delay (those the decision shapes) reach the target and, for a
+//     fleet with fewer engines than deployed, the requests before it do too (or do no worse than
+//     on the deployed fleet). Only fleets within the GPU budget and at or above min_endpoint are
+//     simulated; if none meets the target, the best simulated one is chosen (cheaper on ties).
+// Deterministic: the same observations give the same decisions.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sla_planner/planner/basic_planner.hpp"
+#include "sla_planner/planner/histogram.hpp"
+#include "sla_planner/planner/planning_policy.hpp"
+#include "sla_planner/planner/replica_calculator.hpp"
+#include "sla_planner/sim/attainment_params.hpp"
+#include "sla_planner/sim/fleet_simulator.hpp"
+#include "sla_planner/sim/replay_workload.hpp"
+
+namespace sla_planner {
+
+/// What one candidate fleet's simulation showed (shares are fractions; NaN without requests).
+struct CandidateOutcome {
+  WorkerCounts fleet;
+  double early = 0;       ///< requests arriving before the start-up delay ends
+  double late = 0;        ///< requests arriving after it, to the end of the horizon
+  double late_ttft = 0;   ///< of the late ones, share not missing a target because of prefill
+  double late_itl = 0;    ///< of the late ones, share not missing a target because of decode
+};
+
+/// The attainment-targeting policy (see the file comment). `Service` and `Perf` as for
+/// FleetSimulator and BasicPlanner; the simulator passed in is the model of the fleet (its
+/// options: start-up delay, prefill model, caching, routing, KV transfer; its targets, interval,
+/// scoring and slowdown are replaced by the policy's).
+template <class Perf, class Service = ProfileServiceModel>
+class AttainmentPolicy final : public PlanningPolicy {
+public:
+  /// \throws std::invalid_argument when the config or the parameters are invalid
+  AttainmentPolicy(PlannerConfig config, AttainmentParams params, Perf perf, const FleetSimulator<Service>& model)
+      : config_(std::move(config)),
+        params_(checked(std::move(params))),
+        calc_(config_),
+        forecast_(config_, std::move(perf)),
+        sim_(model_of(model, config_)),
+        startup_ms_(model.options().startup_delay_s * 1000.0),
+        cache_on_(model.options().prefix_cache_tokens != 0),
+        block_(model.options().block_size) {}
+
+  std::string name() const override { return "attainment"; }
+  double tick_interval_s() const override { return config_.adjustment_interval_s; }
+
+  Decision decide(const FleetObservation& obs) override {
+    Decision d;
+    const double tick = config_.adjustment_interval_s;
+    now_s_ = obs.start_s + obs.duration_s;
+    // 1. Forecast (the throughput rules' predictors; their replica counts are only a note).
+    forecast_.observe(obs.to_metrics());
+    const Decision base = forecast_.plan(obs.deployed);
+    d.predicted_num_req = base.predicted_num_req;
+    d.predicted_isl = base.predicted_isl;
+    d.predicted_osl = base.predicted_osl;
+    remember(obs);
+    const double rate = obs.duration_s > 0 ? obs.num_req / obs.duration_s : 0.0;
+    const double forecast_rate = std::isfinite(base.predicted_num_req) ? std::max(0.0, base.predicted_num_req) / tick : 0.0;
+    const double slope = last_rate_ ? (rate - *last_rate_) / tick : 0.0;  // req/s per s
+    last_rate_ = rate;
+
+    const WorkerCounts deployed = within_budget(obs.deployed);
+    forget_started(obs);
+    if (isl_mean_ <= 0) {
+      d.notes.push_back("attainment: no request lengths observed yet; fleet kept");
+      return finish(d, deployed, obs.deployed);
+    }
+    // 2. The horizon's workload.
+    const double warm = warmup_s(tick);
+    const double horizon_s = startup_ms_ / 1000.0 + tick;
+    const double slope_used = !params_.follow_trend ? 0.0 : slope >= 0 ? slope : 0.5 * slope;
+    // The forecast's own direction (observed rate half a tick ago, forecast half a tick ahead),
+    // continued over the horizon.
+    const double f_slope = (forecast_rate - rate) / tick;
+    const double f_slope_used = !params_.follow_trend ? 0.0 : f_slope >= 0 ? f_slope : 0.5 * f_slope;
+    auto rate_at = [&](double t_s) {  // t_s from now
+      if (t_s < 0) return rate;
+      const double trend = rate + slope_used * (t_s + 0.5 * tick);
+      const double ahead = forecast_rate + f_slope_used * (t_s - 0.5 * tick);
+      return std::max({0.0, trend, ahead});
+    };
+    build_workload(warm, horizon_s, rate_at, obs);
+    d.notes.push_back("attainment: rate " + fmt(rate) + " req/s observed, forecast " + fmt(forecast_rate) +
+                      " req/s, " + std::to_string(work_.requests.size()) + " requests simulated over " + fmt(warm) +
+                      " s warm-up + " + fmt(horizon_s) + " s horizon");
+    if (work_.requests.empty()) {
+      WorkerCounts least{config_.min_endpoint, config_.min_endpoint};
+      d.notes.push_back("attainment: no load forecast; scaling to the minimum");
+      return finish(d, within_budget(least), obs.deployed);
+    }
+    // 3. Correction from the warm-up (the last tick's load on the ready fleet).
+    // Only from a tick without backlog (TTFT within target: queueing would pass for slowness),
+    // replayed on the engines that served it (those ready when it began).
+    const WorkerCounts served = prev_ready_.prefill >= 1 && prev_ready_.decode >= 1 ? prev_ready_ : obs.ready;
+    prev_ready_ = obs.ready;
+    if (params_.correct && !config_.no_correction && obs.ttft_ms && *obs.ttft_ms <= config_.ttft_ms &&
+        served.prefill >= 1 && served.decode >= 1)
+      correct(obs, served, warm, d);
+    d.prefill_correction = factor_;
+    d.decode_correction = factor_;
+
+    // 4. Search from the deployed fleet.
+    evaluated_.clear();
+    sims_ = 0;
+    const CandidateOutcome* cur = evaluate(deployed, obs);
+    const CandidateOutcome cur_out = *cur;
+    const double target = params_.attainment_target;
+    auto meets = [&](const CandidateOutcome& o) {
+      if (!(o.late >= target)) return false;
+      const bool fewer = o.fleet.prefill < deployed.prefill || o.fleet.decode < deployed.decode;
+      return !fewer || !(o.early < std::min(target, cur_out.early - 0.005));
+    };
+    WorkerCounts at = deployed;
+    // Up: add an engine of each kind whose target is missed until the fleet meets the target.
+    while (!meets(evaluated_.at(key(at)))) {
+      const CandidateOutcome& here = evaluated_.at(key(at));
+      const bool more_p = here.late_ttft < target, more_d = here.late_itl < target;
+      WorkerCounts c = at;
+      if (more_p || !more_d) c.prefill += more_p || here.late_ttft <= here.late_itl ? 1 : 0;
+      if (more_d || !more_p) c.decode += more_d || here.late_itl < here.late_ttft ? 1 : 0;
+      if (!fits(c)) {  // the budget: add only the kind most behind, if that fits
+        c = at;
+        (here.late_ttft <= here.late_itl ? c.prefill : c.decode) += 1;
+        if (!fits(c)) break;
+      }
+      if (!evaluate(c, obs)) break;
+      at = c;
+    }
+    // Down: while the fleet meets the target, drop an engine of the kind with more headroom
+    // (else of the other) if the smaller fleet still meets it.
+    if (meets(evaluated_.at(key(at)))) {
+      for (;;) {
+        const CandidateOutcome& here = evaluated_.at(key(at));
+        const bool p_first = here.late_ttft >= here.late_itl;
+        std::optional<WorkerCounts> next;
+        for (int k = 0; k < 2 && !next; ++k) {
+          const bool prefill = (k == 0) == p_first;
+          WorkerCounts c = at;
+          (prefill ? c.prefill : c.decode) -= 1;
+          if ((prefill ? c.prefill : c.decode) < std::max<long long>(1, config_.min_endpoint)) continue;
+          const CandidateOutcome* o = evaluate(c, obs);
+          if (o && meets(*o)) next = c;
+        }
+        if (!next) break;
+        at = *next;
+      }
+    } else {
+      at = best_evaluated();
+    }
+    const CandidateOutcome& chosen = evaluated_.at(key(at));
+    d.notes.push_back("attainment: " + counts(at) + " predicted " + pct(chosen.late) + " (TTFT " + pct(chosen.late_ttft) +
+                      ", ITL " + pct(chosen.late_itl) + ") after the start-up delay, " + pct(chosen.early) + " before; " +
+                      std::to_string(sims_) + " fleets simulated");
+    if (!meets(chosen))
+      d.notes.push_back("attainment: no fleet within the budget meets " + pct(target) + "; the best simulated one is used");
+    return finish(d, at, obs.deployed);
+  }
+
+  const PlannerConfig& config() const noexcept { return config_; }
+  const AttainmentParams& params() const noexcept { return params_; }
+  /// Slowdown factor the simulation runs with (observed / modelled ITL; 1 until corrected).
+  double correction() const noexcept { return factor_; }
+  /// The throughput rules whose predictors forecast the load, e.g. to warm them up.
+  BasicPlanner<Perf>& forecaster() noexcept { return forecast_; }
+
+private:
+  static AttainmentParams checked(AttainmentParams p) {
+    p.validate();
+    return p;
+  }
+  static ReplayOptions sim_options(ReplayOptions o, const PlannerConfig& c) {
+    o.ttft_ms = c.ttft_ms;
+    o.itl_ms = c.itl_ms;
+    o.interval_s = c.adjustment_interval_s;
+    o.keep_timings = false;
+    o.progress = nullptr;
+    o.score_after_s = 0;
+    o.fleet_slowdown = 1.0;
+    return o;
+  }
+  static FleetSimulator<Service> model_of(const FleetSimulator<Service>& m, const PlannerConfig& c) {
+    if (m.prefill_cost()) return FleetSimulator<Service>(m.service(), sim_options(m.options(), c), *m.prefill_cost());
+    return FleetSimulator<Service>(m.service(), sim_options(m.options(), c));
+  }
+
+  static std::uint64_t key(WorkerCounts c) {
+    return (static_cast<std::uint64_t>(c.prefill) << 32) | static_cast<std::uint64_t>(c.decode);
+  }
+  bool fits(WorkerCounts c) const {
+    return !config_.has_budget() || config_.gpus(c.prefill, c.decode) <= config_.max_gpu_budget;
+  }
+  WorkerCounts within_budget(WorkerCounts c) const {
+    c.prefill = std::max<long long>(c.prefill, std::max(1, config_.min_endpoint));
+    c.decode = std::max<long long>(c.decode, std::max(1, config_.min_endpoint));
+    if (fits(c)) return c;
+    ReplicaPlan r;
+    r.num_prefill = c.prefill;
+    r.num_decode = c.decode;
+    calc_.apply_budget(r);
+    return {r.num_prefill, r.num_decode};
+  }
+
+  /// Keeps the latest non-empty length histograms and means, and the mean duration.
+  void remember(const FleetObservation& o) {
+    if (o.num_req > 0 && o.mean_isl && *o.mean_isl > 0) {
+      isl_mean_ = *o.mean_isl;
+      isl_h_ = o.isl.empty() ? Histogram() : o.isl;
+    }
+    if (o.mean_osl && *o.mean_osl >= 0 && o.num_req > 0) {
+      osl_mean_ = *o.mean_osl;
+      osl_h_ = o.osl.empty() ? Histogram() : o.osl;
+    }
+    if (o.request_duration_s && *o.request_duration_s > 0) duration_s_ = *o.request_duration_s;
+    if (o.prefix_hit_rate) hit_rate_ = std::clamp(*o.prefix_hit_rate, 0.0, 1.0);
+  }
+  /// Drops the start times of engines this policy started that are ready by now.
+  void forget_started(const FleetObservation& o) {
+    trim(started_p_, o.deployed.prefill - o.ready.prefill);
+    trim(started_d_, o.deployed.decode - o.ready.decode);
+  }
+  static void trim(std::deque<double>& q, long long starting) {
+    while (static_cast<long long>(q.size()) > std::max<long long>(starting, 0)) q.pop_front();
+  }
+  double warmup_s(double tick) const {
+    if (params_.warmup_s > 0) return params_.warmup_s;
+    return std::clamp(4.0 * duration_s_, std::min(10.0, tick), tick);
+  }
+
+  /// Stratified value `u` of a histogram (linear inside a bucket; the open last bucket spans
+  /// one more doubling), or the mean when there is no histogram.
+  static double quantile(const Histogram& h, double mean, double u) {
+    if (h.empty() || h.counts.size() != h.bounds.size() + 1) return mean;
+    const double want = u * h.count;
+    double c = 0;
+    for (std::size_t i = 0; i < h.counts.size(); ++i) {
+      if (h.counts[i] <= 0) continue;
+      if (c + h.counts[i] >= want || i + 1 == h.counts.size()) {
+        const double lo = i == 0 ? 0.0 : h.bounds[i - 1];
+        const double hi = i < h.bounds.size() ? h.bounds[i] : 2.0 * std::max(1.0, lo);
+        const double f = std::clamp((want - c) / h.counts[i], 0.0, 1.0);
+        return lo + f * (hi - lo);
+      }
+      c += h.counts[i];
+    }
+    return mean;
+  }
+  static std::vector<std::int64_t> lengths(const Histogram& h, double mean, std::size_t n, std::uint64_t salt,
+                                           std::int64_t least) {
+    std::vector<double> v(n);
+    const double phi = 0.6180339887498949;
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double u = std::fmod((static_cast<double>(i) + 0.5) * phi + static_cast<double>(salt % 97) * 0.0103, 1.0);
+      v[i] = std::max(0.0, quantile(h, mean, u));
+      sum += v[i];
+    }
+    const double scale = sum > 0 ? mean * static_cast<double>(n) / sum : 1.0;
+    std::vector<std::int64_t> out(n);
+    for (std::size_t i = 0; i < n; ++i)
+      out[i] = std::max<std::int64_t>(least, static_cast<std::int64_t>(std::llround(v[i] * scale)));
+    return out;
+  }
+
+  template <class Rate>
+  void build_workload(double warm_s, double horizon_s, Rate rate_at, const FleetObservation&) {
+    work_.requests.clear();
+    work_.block_hashes.clear();
+    work_.hash_offsets.clear();
+    std::uint64_t state = params_.seed;
+    auto uniform = [&state] {  // splitmix64
+      std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+      z ^= z >> 31;
+      return (static_cast<double>(z >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+    };
+    std::vector<double> arrivals;
+    double t = -warm_s;
+    const double cap = 1e6;  // requests: a bound on the work of one simulation
+    while (t < horizon_s && static_cast<double>(arrivals.size()) < cap) {
+      const double r = rate_at(t);
+      if (!(r > 0)) {  // no load here: skip ahead a second
+        t = std::floor(t + 1.0);
+        continue;
+      }
+      t += -std::log(uniform()) / r;
+      if (t < horizon_s) arrivals.push_back(t);
+    }
+    const std::size_t n = arrivals.size();
+    const std::vector<std::int64_t> isl = lengths(isl_h_, isl_mean_, n, 1, 1);
+    const std::vector<std::int64_t> osl = lengths(osl_h_, osl_mean_, n, 2, 1);
+    work_.requests.resize(n);
+    for (std::size_t i = 0; i < n; ++i) work_.requests[i] = ReplayRequest{arrivals[i] * 1000.0, isl[i], osl[i]};
+    std::size_t n_warm = 0;
+    while (n_warm < n && arrivals[n_warm] < 0) ++n_warm;
+    if (cache_on_ && hit_rate_ > 0) {
+      work_.hash_offsets.reserve(n + 1);
+      work_.hash_offsets.push_back(0);
+      std::uint64_t fresh = std::uint64_t(1) << 40;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::int64_t blocks = (isl[i] + block_ - 1) / block_;
+        const auto shared = static_cast<std::int64_t>(std::floor(hit_rate_ * static_cast<double>(isl[i]) / static_cast<double>(block_) + 0.5));
+        for (std::int64_t b = 0; b < blocks; ++b)
+          work_.block_hashes.push_back(b < shared ? static_cast<std::uint64_t>(b + 1) : fresh++);
+        work_.hash_offsets.push_back(work_.block_hashes.size());
+      }
+    }
+    warm_.requests.assign(work_.requests.begin(), work_.requests.begin() + static_cast<std::ptrdiff_t>(n_warm));
+    warm_.hash_offsets.clear();
+    warm_.block_hashes.clear();
+    if (work_.has_hashes()) {
+      warm_.hash_offsets.assign(work_.hash_offsets.begin(), work_.hash_offsets.begin() + static_cast<std::ptrdiff_t>(n_warm + 1));
+      warm_.block_hashes.assign(work_.block_hashes.begin(),
+                                work_.block_hashes.begin() + static_cast<std::ptrdiff_t>(warm_.hash_offsets.back()));
+    }
+  }
+
+  /// One slowdown factor for the fleet's engines, moved by observed / simulated mean ITL of the
+  /// warm-up requests on the ready fleet. ITL is the engines' step time and depends little on
+  /// queueing; TTFT mixes queueing, lengths and bursts, so it is not used: a fleet slower than its
+  /// profile is taken to be slower in prefill and decode alike.
+  void correct(const FleetObservation& obs, WorkerCounts served, double warm_s, Decision& d) {
+    if (!(obs.itl_ms && *obs.itl_ms > 0)) return;
+    if (warm_.requests.empty()) return;
+    // Requests of the warm-up's second half: the first half fills the empty simulated batches.
+    ReplayTally t;
+    t.warm_from_ms = -500.0 * warm_s;
+    t.split_ms = t.late_from_ms = 0;
+    sim_.run_from(warm_, served, {}, {}, factor_, factor_, &t);
+    ++sims_;
+    const double itl = t.warm_itl_ms;
+    const std::size_t m = t.warm;
+    if (m < 20 || !(itl > 0)) return;
+    const double step = std::clamp(*obs.itl_ms / (itl / static_cast<double>(m)), 0.8, 1.25);
+    factor_ = std::clamp(factor_ * std::pow(step, 0.35), 0.5, 4.0);
+    d.notes.push_back("attainment: engines modelled x" + fmt(factor_) + " slower than the profile (observed ITL " +
+                      fmt(*obs.itl_ms) + " ms, simulated " + fmt(itl / static_cast<double>(m)) + " ms)");
+  }
+
+  /// Simulates fleet `c` (from the deployed one: engines added start now, engines removed are
+  /// the starting ones first, then ready ones); memoised per decision. Null over the limit.
+  const CandidateOutcome* evaluate(WorkerCounts c, const FleetObservation& obs) {
+    const auto it = evaluated_.find(key(c));
+    if (it != evaluated_.end()) return &it->second;
+    if (sims_ >= params_.max_simulations || !fits(c)) return nullptr;
+    ++sims_;
+    const double first = work_.requests.front().arrival_ms;  // −warm-up, in ms
+    // Per kind: the ready engines kept; of the starting ones (deployed − ready) the oldest kept,
+    // ready when this policy's record says (unknown ones: a full start-up from now); new ones
+    // ready after a full start-up. Times from the first simulated arrival.
+    auto side = [&](long long want, long long ready, long long deployed, const std::deque<double>& started,
+                    std::vector<double>& starting) {
+      const long long kept_ready = std::min(want, ready);
+      const long long kept_starting = std::min(std::max<long long>(want - ready, 0), std::max<long long>(deployed - ready, 0));
+      for (long long i = 0; i < kept_starting; ++i) {
+        double at = startup_ms_;
+        if (i < static_cast<long long>(started.size()))
+          at = std::max(0.0, (started[static_cast<std::size_t>(i)] - now_s_) * 1000.0 + startup_ms_);
+        starting.push_back(at - first);
+      }
+      for (long long i = kept_ready + kept_starting; i < want; ++i) starting.push_back(startup_ms_ - first);
+      if (kept_ready >= 1) return kept_ready;
+      if (!starting.empty()) starting.erase(starting.begin());  // one engine must serve from the start
+      return 1LL;
+    };
+    std::vector<double> sp, sd;
+    const long long rp = side(c.prefill, obs.ready.prefill, obs.deployed.prefill, started_p_, sp);
+    const long long rd = side(c.decode, obs.ready.decode, obs.deployed.decode, started_d_, sd);
+    // Early: arrivals before the start-up delay ends; late: after (what added engines serve).
+    ReplayTally t;
+    t.warm_from_ms = t.split_ms = 0;
+    t.late_from_ms = startup_ms_;
+    sim_.run_from(work_, WorkerCounts{rp, rd}, std::move(sp), std::move(sd), factor_, factor_, &t);
+    CandidateOutcome o;
+    o.fleet = c;
+    auto share = [](std::size_t a, std::size_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 1.0; };
+    o.early = share(t.early_good, t.early);
+    o.late = share(t.late_good, t.late);
+    o.late_ttft = share(t.late_prefill_ok, t.late);
+    o.late_itl = share(t.late_decode_ok, t.late);
+    return &evaluated_.emplace(key(c), o).first->second;
+  }
+  WorkerCounts best_evaluated() const {
+    const CandidateOutcome* best = nullptr;
+    for (const auto& [k, o] : evaluated_) {
+      if (!best || o.late > best->late + 1e-12 ||
+          (std::fabs(o.late - best->late) <= 1e-12 &&
+           config_.gpus(o.fleet.prefill, o.fleet.decode) < config_.gpus(best->fleet.prefill, best->fleet.decode)))
+        best = &o;
+    }
+    return best->fleet;
+  }
+
+  Decision& finish(Decision& d, WorkerCounts c, WorkerCounts deployed) {
+    c = within_budget(c);
+    d.num_prefill = c.prefill;
+    d.num_decode = c.decode;
+    d.gpus = config_.gpus(c.prefill, c.decode);
+    // This policy's record of engines still starting: a scale-down removes the newest starting
+    // ones first (as the fleet does); engines asked for now start now.
+    record(started_p_, deployed.prefill, c.prefill);
+    record(started_d_, deployed.decode, c.decode);
+    return d;
+  }
+  void record(std::deque<double>& started, long long deployed, long long want) {
+    for (long long i = want; i < deployed && !started.empty(); ++i) started.pop_back();
+    for (long long i = deployed; i < want; ++i) started.push_back(now_s_);
+  }
+
+  static std::string fmt(double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.2f", v);
+    return b;
+  }
+  static std::string pct(double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1f %%", 100.0 * v);
+    return b;
+  }
+  static std::string counts(WorkerCounts c) { return std::to_string(c.prefill) + "P" + std::to_string(c.decode) + "D"; }
+
+  PlannerConfig config_;
+  AttainmentParams params_;
+  ReplicaCalculator calc_;
+  BasicPlanner<Perf> forecast_;
+  FleetSimulator<Service> sim_;
+  double startup_ms_;
+  bool cache_on_;
+  std::int64_t block_;
+
+  ReplayWorkload work_;  // the horizon: warm-up (negative times) then the horizon
+  ReplayWorkload warm_;  // its warm-up requests alone
+  std::map<std::uint64_t, CandidateOutcome> evaluated_;
+  int sims_ = 0;
+  double now_s_ = 0;
+  std::optional<double> last_rate_;
+  double isl_mean_ = 0, osl_mean_ = 0, duration_s_ = 0, hit_rate_ = 0;
+  Histogram isl_h_, osl_h_;
+  double factor_ = 1.0;
+  WorkerCounts prev_ready_{0, 0};
+  std::deque<double> started_p_, started_d_;  // when engines still starting were asked for (s)
+};
+
+}  // namespace sla_planner
