@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "sla_planner/formats/mooncake_reader.hpp"
 #include "sla_planner/sim/replay_request.hpp"
 #include "sla_planner/sim/replay_workload.hpp"
@@ -39,11 +43,24 @@ MooncakeReadOptions reserving_read_options(const MooncakeReadOptions& options, R
   };
   return o;
 }
-/// The vector's capacity raised to `scale` times its size (no-op below the current capacity).
+/// The vector's capacity raised to `scale` times its size (no-op below the current capacity). A
+/// capacity of 8 MiB or more is advised to the kernel for transparent huge pages (Linux, where
+/// THP is in `madvise` mode): writing it then faults once per 2 MiB instead of once per 4 KiB,
+/// which on a virtual machine is most of the cost of filling it.
 template <class V>
 void reserve_scaled(V& v, double scale) {
   const double want = static_cast<double>(v.size()) * scale + 1024.0;
-  if (want < static_cast<double>(v.max_size()) / 2) v.reserve(static_cast<std::size_t>(want));
+  if (!(want < static_cast<double>(v.max_size()) / 2) || static_cast<std::size_t>(want) <= v.capacity()) return;
+  v.reserve(static_cast<std::size_t>(want));
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  const std::size_t bytes = v.capacity() * sizeof(typename V::value_type);
+  if (bytes >= (std::size_t(8) << 20)) {
+    const std::size_t page = 4096;
+    const auto begin = (reinterpret_cast<std::uintptr_t>(v.data()) + page - 1) & ~(page - 1);
+    const auto end = (reinterpret_cast<std::uintptr_t>(v.data()) + bytes) & ~(page - 1);
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);  // a hint: failure is harmless
+  }
+#endif
 }
 }  // namespace detail
 
