@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <utility>
 
 #include "sla_planner/formats/trace_loaders.hpp"
 #include "sla_planner/formats/profile_loader.hpp"
@@ -746,5 +747,53 @@ TEST_CASE("chunked prefill with caching on the seed trace: no request lost, GPU 
     CHECK(a.itl_ms.p99 == b.itl_ms.p99);
     CHECK(a.good == b.good);
     CHECK(a.end_ms == b.end_ms);
+  }
+}
+
+TEST_CASE("the tools' default model on the seed trace: README numbers pinned, every timing bit for bit") {
+  // planner_replay's defaults: chunked prefill, a prefix cache of max_kv_tokens per prefill worker,
+  // round-robin routing, the profile's fixed latency.
+  const ReplayWorkload w = load_replay_workload(test::data_path("traces/rr-5-45_i3000o300.jsonl"));
+  const double fixed = estimate_prefill_fixed_latency_ms(h200());
+  ReplayOptions o = opts(200, 10);
+  o.prefill_fixed_latency_ms = fixed;
+  o.prefill_model = PrefillModel::chunked;
+  o.prefix_cache_tokens = static_cast<std::int64_t>(h200().decode.max_kv_tokens);
+  o.router = PrefillRouter::round_robin;
+  const FleetSimulator<> sim(ProfileServiceModel(h200()), o, PrefillCostModel(h200().prefill, fixed));
+  auto planned = [&] {
+    Planner planner(seed_config(), ProfilePerfModel(h200()));
+    return sim.run_planner(w, planner);
+  };
+  const ReplayResult p1 = planned();
+  const ReplayResult a = sim.run_static(w, fleet(2, 2));
+  const ReplayResult other = sim.run_static(w, fleet(3, 1));
+  const ReplayResult p2 = planned();
+  const ReplayResult b = sim.run_static(w, fleet(2, 2));
+  // README: 2P2D 10.53 req/s (42.2 %), 3P1D 0.44, the constant-predictor planner 9.09.
+  CHECK(a.good == 18962);
+  CHECK(a.prefill_tokens_computed == 129687640);
+  CHECK(a.goodput_rps == Approx(10.53).margin(0.005));
+  CHECK(other.good == 898);
+  CHECK(p1.good == 16380);
+  CHECK(p1.prefill_tokens_computed == 129710314);
+  CHECK(p1.goodput_rps == Approx(9.09).margin(0.005));
+  for (const auto& pair : {std::make_pair(&a, &b), std::make_pair(&p1, &p2)}) {
+    const ReplayResult& x = *pair.first;
+    const ReplayResult& y = *pair.second;
+    REQUIRE(x.timings.size() == w.requests.size());
+    REQUIRE(y.timings.size() == x.timings.size());
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < x.timings.size(); ++i) {
+      const RequestTiming& s = x.timings[i];
+      const RequestTiming& t = y.timings[i];
+      differ += s.prefill_start_ms != t.prefill_start_ms || s.prefill_end_ms != t.prefill_end_ms ||
+                s.decode_start_ms != t.decode_start_ms || s.finish_ms != t.finish_ms ||
+                s.cached_tokens != t.cached_tokens || s.prefill_worker != t.prefill_worker ||
+                s.decode_worker != t.decode_worker;
+    }
+    CHECK(differ == 0);
+    CHECK(x.cached_tokens == y.cached_tokens);
+    CHECK(x.gpu_hours == y.gpu_hours);
   }
 }

@@ -73,3 +73,32 @@ TEST_CASE("eviction keeps every other block findable (hash table deletions)") {
   CHECK(c.size() == 1000);
   for (std::uint64_t i = 0; i < 50000; ++i) CHECK(c.contains(i) == (i >= 49000));
 }
+
+TEST_CASE("small and large keys (array and hash table) share one LRU order") {
+  // Capacity 3: keys below 2^16 are indexed by an array, larger ones by the hash table.
+  PrefixCache c(3);
+  const std::uint64_t big = std::uint64_t(1) << 40;
+  const V a = {5, big, 7};
+  c.insert(a.data(), a.size());
+  CHECK(c.lru_order() == V{5, big, 7});
+  const V b = {big + 1};
+  c.insert(b.data(), b.size());  // evicts 7 (array)
+  CHECK(c.lru_order() == V{big + 1, 5, big});
+  const V d = {65536, 65535};
+  c.insert(d.data(), d.size());  // evicts big (table), then 5 (array)
+  CHECK(c.lru_order() == V{65536, 65535, big + 1});
+  CHECK(!c.contains(5));
+  CHECK(!c.contains(big));
+  CHECK(!c.contains(7));
+  const V q = {65536, 65535, big + 1, 9};
+  CHECK(c.lookup(q.data(), q.size()) == 3);
+  CHECK(c.size() == 3);
+  // The same sequence of operations on keys that are all large gives the same order.
+  PrefixCache h(3);
+  const std::uint64_t o = std::uint64_t(1) << 50;
+  const V ha = {o + 5, big, o + 7}, hb = {big + 1}, hd = {o + 65536, o + 65535};
+  h.insert(ha.data(), ha.size());
+  h.insert(hb.data(), hb.size());
+  h.insert(hd.data(), hd.size());
+  CHECK(h.lru_order() == V{o + 65536, o + 65535, big + 1});
+}

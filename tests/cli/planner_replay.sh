@@ -22,6 +22,7 @@ base=(--dataset "$work/small.jsonl" --profile-results-dir "$profile" --ttft 200 
 # ---- usage errors (exit 2), nothing written
 expect 0 "--static" "$tool" --help
 expect 0 "--startup-delay" "$tool" --help
+expect 0 "Dynamo's frontend default" "$tool" --help
 expect 2 "planner_replay: error: --dataset is required" "$tool" --profile-results-dir "$profile"
 expect 2 "planner_replay: error:" "$tool" "${base[@]}" --no-such-flag
 expect 2 "unexpected argument 'extra'" "$tool" "${base[@]}" extra
@@ -53,7 +54,7 @@ out=$("$tool" "${base[@]}" --static 3P1D --static 2p2d --output-json "$work/r.js
 rc=$?
 check "run exits 0 (got $rc): $out" test "$rc" -eq 0
 check "header names the trace and targets" grep -q "Replay of $work/small.jsonl: 4000 requests over .* min; SLA TTFT <= 200 ms, ITL <= 10 ms" <<< "$out"
-check "model line" grep -q "model: prefill fixed latency 13.28 ms (profile estimate), KV transfer 0 ms" <<< "$out"
+check "model line" grep -q "model: prefill fixed latency 13.28 ms (profile estimate), KV transfer 0 ms; prefill chunked (8192 tokens/pass), router round-robin, prefix cache 945029 tokens (blocks of 512)" <<< "$out"
 check "planner line" grep -q "planner: constant predictor, interval 60 s, GPU budget 8, correction off, start 1P1D, startup delay 60 s" <<< "$out"
 for row in planner 3P1D 2P2D; do
   check "table row $row" grep -Eq "^$row +4000 +[0-9.]+ +[0-9.]+ +[0-9.]+%" <<< "$out"
@@ -79,6 +80,12 @@ for f in j["fleets"]:
 assert j["fleets"][2]["avg_gpus"] == 4 and j["fleets"][2]["peak_gpus"] == 4
 assert j["args"]["startup_delay_s"] == 60 and j["args"]["load_predictor"] == "constant"
 assert abs(j["args"]["prefill_fixed_latency_ms"] - 13.28) < 0.01 and j["args"]["prefill_fixed_latency_from_profile"]
+# the defaults: what a Dynamo + vLLM deployment runs
+a = j["args"]
+assert a["prefill_model"] == "chunked" and a["max_num_batched_tokens"] == 8192 and a["router"] == "round-robin", a
+assert a["prefix_cache_tokens"] == 945029 and a["prefix_cache_tokens_from_profile"] and a["block_size"] == 512, a
+for f in j["fleets"]:
+    assert 0 < f["prefix_hit_rate"] < 1, f["prefix_hit_rate"]
 EOF
 
 # the same run twice: the same JSON
@@ -108,8 +115,17 @@ expect 2 "'kv_transfer_gbps' must be > 0, got 0" "$tool" "${base[@]}" --kv-trans
 expect 2 "'kv_bytes_per_token' must be >= 0, got -1" "$tool" "${base[@]}" --kv-bytes-per-token -1
 expect 0 "prefill chunked (8192 tokens/pass), router kv, prefix cache 945029 tokens (blocks of 512)" \
   "$tool" "${base[@]}" --prefill-model chunked --prefix-cache-tokens profile --router kv
-expect 0 "KV transfer 0 ms + 131072 bytes/token at 50 GB/s; prefill single, router round-robin, prefix cache unbounded" \
-  "$tool" "${base[@]}" --kv-bytes-per-token 131072 --router round-robin --prefix-cache-tokens -1
+expect 0 "KV transfer 0 ms + 131072 bytes/token at 50 GB/s; prefill single, router shortest-queue, prefix cache unbounded" \
+  "$tool" "${base[@]}" --kv-bytes-per-token 131072 --prefill-model single --router shortest-queue --prefix-cache-tokens -1
+# the model before chunked prefill and prefix caching, for comparison
+"$tool" "${base[@]}" --static 2P2D --prefill-model single --prefix-cache-tokens 0 --router shortest-queue --output-json "$work/old.json" > /dev/null 2>&1
+check "JSON of the old model: no prefix hits, every prompt token computed" python3 - "$work/old.json" <<'EOF'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["args"]["prefill_model"] == "single" and j["args"]["prefix_cache_tokens"] == 0 and not j["args"]["prefix_cache_tokens_from_profile"]
+for f in j["fleets"]:
+    assert f["prefix_hit_rate"] == 0 and f["prefill_tokens_computed"] == 4000 * 3000, f
+EOF
 "$tool" "${base[@]}" --static 2P2D --prefill-model chunked --prefix-cache-tokens -1 --router kv --output-json "$work/c.json" > /dev/null 2>&1
 check "JSON: prefix hit rate and prefill tokens" python3 - "$work/c.json" <<'EOF'
 import json, sys

@@ -182,6 +182,16 @@ expect 2 "--prefix-cache-tokens must be 'profile', -1 or a whole number of token
 out=$("$tool" "${base[@]}" --only 2P2D --no-planner --prefill-model chunked --prefix-cache-tokens profile --router kv \
       --output-json "$work/m.json" 2>&1)
 check "a search with chunked prefill, prefix caching and KV routing exits 0: $out" test $? -eq 0
+out=$("$tool" "${base[@]}" --only 2P2D --no-planner --output-json "$work/d.json" 2>&1)
+check "a search with the default model exits 0: $out" test $? -eq 0
+check "default model: chunked prefill, the profile's prefix cache, round-robin" python3 - "$work/d.json" <<'EOF2'
+import json, sys
+j = json.load(open(sys.argv[1]))
+a = j["args"]
+assert a["prefill_model"] == "chunked" and a["router"] == "round-robin" and a["prefix_cache_tokens_from_profile"], a
+assert a["max_num_batched_tokens"] == 8192 and a["block_size"] == 512, a
+assert 0 < j["candidates"][0]["prefix_hit_rate"] < 1, j["candidates"][0]
+EOF2
 check "model flags in the JSON args and a prefix hit rate in the candidate" python3 - "$work/m.json" <<'EOF2'
 import json, sys
 j = json.load(open(sys.argv[1]))

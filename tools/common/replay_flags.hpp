@@ -5,6 +5,12 @@
 // caching, routing, KV transfer, the planner fleet's first workers) is declared here once, so that
 // every tool that replays a trace takes all of them. Two take the word `profile` for a value read
 // from the profile once it is loaded: --prefill-fixed-latency-ms and --prefix-cache-tokens.
+//
+// The defaults are what a Dynamo + vLLM disaggregated deployment runs: vLLM's chunked prefill with
+// an 8192-token budget and its prefix caching (both on by default in vLLM V1), and the frontend's
+// default router mode, round-robin (Dynamo's disagg.yaml and disagg_planner.yaml start
+// `dynamo.frontend` without --router-mode). The library's ReplayOptions keep the older model
+// (single prefill, no cache, shortest queue) as their defaults.
 #pragma once
 
 #include <charconv>
@@ -34,16 +40,19 @@ inline void add_replay_flags(cxxopts::Options& opts) {
        "Milliseconds of each profiled TTFT that do not occupy the prefill worker, or 'profile': the profile's "
        "estimate (TTFT at ISL 0 minus the fastest decode step)",
        cxxopts::value<std::string>()->default_value("profile"))
-      ("prefill-model", "Prefill scheduling: single (one request at a time, TTFT(isl) minus the fixed latency) or "
-       "chunked (vLLM continuous batching with chunked prefill)", cxxopts::value<std::string>()->default_value("single"))
+      ("prefill-model", "Prefill scheduling: chunked (vLLM's continuous batching with chunked prefill, what a Dynamo + "
+       "vLLM deployment runs) or single (one request at a time, TTFT(isl) minus the fixed latency: the model before "
+       "chunked prefill)", cxxopts::value<std::string>()->default_value("chunked"))
       ("max-num-batched-tokens", "Token budget of one chunked-prefill forward pass (vLLM's max_num_batched_tokens)",
        cxxopts::value<std::int64_t>()->default_value("8192"))
       ("block-size", "Tokens per KV block of the trace's hash_ids", cxxopts::value<std::int64_t>()->default_value("512"))
       ("prefix-cache-tokens",
-       "Prefix cache per prefill worker, in tokens: 'profile' (the profile's max_kv_tokens), -1 unbounded, 0 off",
-       cxxopts::value<std::string>()->default_value("0"))
-      ("router", "Prefill routing: shortest-queue, round-robin or kv (Dynamo's KV-aware cost)",
-       cxxopts::value<std::string>()->default_value("shortest-queue"))
+       "Prefix cache per prefill worker, in tokens: 'profile' (the profile's max_kv_tokens: vLLM's prefix caching is on "
+       "by default and reuses the whole KV cache), -1 unbounded, 0 off",
+       cxxopts::value<std::string>()->default_value("profile"))
+      ("router", "Prefill routing: round-robin (Dynamo's frontend default, --router-mode round-robin), kv (Dynamo's "
+       "KV-aware cost, --router-mode kv) or shortest-queue",
+       cxxopts::value<std::string>()->default_value("round-robin"))
       ("kv-bytes-per-token", "KV cache bytes per prompt token moved to the decode worker (0: only --kv-transfer-ms)",
        cxxopts::value<double>()->default_value("0"))
       ("kv-transfer-gbps", "Bandwidth of the KV transfer in GB/s (10^9 bytes/s)", cxxopts::value<double>()->default_value("50"))
@@ -60,8 +69,8 @@ struct ReplayFlags {
   sla_planner::ReplayOptions options;  ///< targets and interval from the planner config; the rest from the flags
   bool fixed_from_profile = false;     ///< --prefill-fixed-latency-ms profile
   bool cache_from_profile = false;     ///< --prefix-cache-tokens profile
-  std::string prefill_model = "single";
-  std::string router = "shortest-queue";
+  std::string prefill_model = "chunked";
+  std::string router = "round-robin";
 
   /// The options for one profile: the fixed latency and the cache size read from it where the
   /// flags said `profile`.

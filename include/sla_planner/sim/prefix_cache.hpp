@@ -8,10 +8,15 @@
 //   - cached blocks are evicted least recently used first; a request's blocks are touched (and
 //     added) from its last block to its first, as vLLM frees them in reverse order, so that a
 //     prompt's tail is evicted before its head.
-// Storage: an open-addressing hash table (linear probing, backward-shift deletion) over an
-// intrusive doubly linked LRU list, O(1) per block.
+// Storage: an intrusive doubly linked LRU list, O(1) per block, indexed two ways: a key below a
+// limit (16 × the capacity, at least 2^16, at most 2^22; 2^20 unbounded) by an array indexed by the
+// key itself, grown to the largest such key seen (trace ids are mostly small integers: sin_synth
+// draws them below 10,000, mooncake numbers its blocks from 0), any other key by an
+// open-addressing hash table (linear probing, backward-shift deletion). Both give the same
+// answers; the array only saves the hashing and probing.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -29,6 +34,10 @@ public:
   explicit PrefixCache(std::int64_t capacity_blocks = 0) : cap_(capacity_blocks) {
     if (capacity_blocks < -1 || capacity_blocks > (std::int64_t(1) << 31))
       throw std::invalid_argument("'capacity_blocks' must be in [-1, 2^31], got " + std::to_string(capacity_blocks));
+    if (capacity_blocks < 0) direct_limit_ = std::uint64_t(1) << 20;
+    else direct_limit_ = std::min<std::uint64_t>(std::max<std::uint64_t>(16 * static_cast<std::uint64_t>(capacity_blocks),
+                                                                           std::uint64_t(1) << 16),
+                                                  std::uint64_t(1) << 22);
   }
 
   /// Blocks the cache may hold (-1: unbounded).
@@ -86,6 +95,7 @@ private:
     return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> shift_);
   }
   std::uint32_t find(std::uint64_t key) const noexcept {
+    if (key < direct_limit_) return key < direct_.size() ? direct_[static_cast<std::size_t>(key)] : kNone;
     if (table_.empty()) return kNone;
     const std::size_t mask = table_.size() - 1;
     for (std::size_t s = slot_of(key);; s = (s + 1) & mask) {
@@ -114,7 +124,15 @@ private:
     push_front(i);
   }
   void add(std::uint64_t key) {
-    if ((size_ + 1) * 2 > table_.size()) grow();
+    const bool direct = key < direct_limit_;
+    if (direct) {
+      if (key >= direct_.size())
+        direct_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(std::max<std::uint64_t>(key + 1, 2 * direct_.size()),
+                                                                         direct_limit_)),
+                       kNone);
+    } else if ((hashed_ + 1) * 2 > table_.size()) {
+      grow();
+    }
     std::uint32_t i;
     if (free_ != kNone) {
       i = free_;
@@ -125,7 +143,12 @@ private:
     }
     nodes_[i].key = key;
     push_front(i);
-    place(i);
+    if (direct) {
+      direct_[static_cast<std::size_t>(key)] = i;
+    } else {
+      place(i);
+      ++hashed_;
+    }
     ++size_;
   }
   void place(std::uint32_t i) noexcept {
@@ -138,9 +161,18 @@ private:
   void evict() noexcept {
     const std::uint32_t i = tail_;
     unlink(i);
+    nodes_[i].next = free_;
+    free_ = i;
+    --size_;
+    const std::uint64_t key = nodes_[i].key;
+    if (key < direct_limit_) {
+      direct_[static_cast<std::size_t>(key)] = kNone;
+      return;
+    }
+    --hashed_;
     // Backward-shift deletion keeps every probe chain unbroken.
     const std::size_t mask = table_.size() - 1;
-    std::size_t s = slot_of(nodes_[i].key);
+    std::size_t s = slot_of(key);
     while (table_[s].node != i) s = (s + 1) & mask;
     for (std::size_t j = (s + 1) & mask;; j = (j + 1) & mask) {
       const Slot v = table_[j];
@@ -153,9 +185,6 @@ private:
       }
     }
     table_[s].node = kNone;
-    nodes_[i].next = free_;
-    free_ = i;
-    --size_;
   }
   void grow() {
     std::size_t n = table_.empty() ? 64 : table_.size() * 2;
@@ -163,11 +192,15 @@ private:
     while ((std::size_t(1) << bits) < n) ++bits;
     shift_ = 64 - bits;
     table_.assign(n, Slot{0, kNone});
-    for (std::uint32_t i = head_; i != kNone; i = nodes_[i].next) place(i);
+    for (std::uint32_t i = head_; i != kNone; i = nodes_[i].next)
+      if (nodes_[i].key >= direct_limit_) place(i);
   }
 
   std::int64_t cap_;
-  std::vector<Slot> table_;  // power-of-two size, at most half full
+  std::uint64_t direct_limit_ = 0;      // keys below it are indexed by direct_, the others by table_
+  std::vector<std::uint32_t> direct_;   // node of each key below direct_limit_ (kNone: absent)
+  std::vector<Slot> table_;  // power-of-two size, at most half full of the keys >= direct_limit_
+  std::size_t hashed_ = 0;   // keys in table_
   int shift_ = 58;
   std::vector<Node> nodes_;
   std::uint32_t head_ = kNone, tail_ = kNone, free_ = kNone;
