@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -522,6 +523,32 @@ int run(int argc, char** argv) {
       } else {
         obs = FleetObservation::from_metrics(m, iv, current, current);
       }
+      // The interval's distributions, for policies that use them; means-only policies ignore them, so
+      // a missing or differently bucketed histogram is left empty rather than skipping the interval.
+      const struct {
+        FrontendHistogram which;
+        Histogram& into;
+        std::optional<double> mean;
+      } dists[] = {{FrontendHistogram::input_tokens, obs.isl, m.isl},
+                   {FrontendHistogram::output_tokens, obs.osl, m.osl},
+                   {FrontendHistogram::time_to_first_token, obs.ttft_s,
+                    m.ttft_ms ? std::optional<double>(*m.ttft_ms / 1000.0) : std::nullopt},
+                   {FrontendHistogram::inter_token_latency, obs.itl_s,
+                    m.itl_ms ? std::optional<double>(*m.itl_ms / 1000.0) : std::nullopt}};
+      nlohmann::json read_dists = nlohmann::json::array();
+      for (const auto& dist : dists) {
+        if (!(m.num_req.value_or(0) > 0)) break;
+        PrometheusError why;
+        const std::optional<TokenHistogram> h = reader.histogram(prom.query(queries.buckets(dist.which)), why);
+        if (!h || h->upper_bounds.empty()) continue;
+        const std::vector<double> bounds(h->upper_bounds.begin(), h->upper_bounds.end() - 1);
+        if (bounds != dist.into.bounds) continue;
+        dist.into.counts = h->bucket_counts();
+        dist.into.count = h->total();
+        dist.into.sum = dist.mean.value_or(0.0) * h->total();
+        read_dists.push_back(FrontendQueries::metric_name(dist.which));
+      }
+      rec["distributions"] = read_dists;  // the histograms the policy was shown
       Decision d;
       try {
         d = policy->decide(obs);
