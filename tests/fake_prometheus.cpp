@@ -12,7 +12,11 @@
 //   nan        the request count is NaN
 //   truncated  a body cut in the middle
 //   slow       answers after 3 s (longer than the client's time-out)
+//   workers/P/D/W/K  as ok, and vLLM's per-engine gauges for P prefill engines (dynamo_component
+//              "prefill", W requests waiting each) and D decode engines ("backend", KV use K,
+//              nothing waiting); in the other modes the vLLM queries match no engine
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <mutex>
 #include <sstream>
@@ -55,6 +59,32 @@ int main(int argc, char** argv) {
     else if (q.find("input_sequence_tokens") != std::string::npos) value = "4000";
     else if (q.find("output_sequence_tokens") != std::string::npos) value = "150";
     else if (q.find("request_duration") != std::string::npos) value = "0.8";
+    if (q.rfind("vllm:", 0) == 0) {
+      // vLLM's gauges: one series per engine in workers/ mode, none of this deployment otherwise.
+      int np = 0, nd = 0;
+      double waiting = 0, kv = 0;
+      if (mode.rfind("workers/", 0) != 0 ||
+          std::sscanf(mode.c_str(), "workers/%d/%d/%lf/%lf", &np, &nd, &waiting, &kv) != 4) {
+        res.set_content("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}",
+                        "application/json");
+        return;
+      }
+      const std::string name = q.substr(0, q.find(' '));
+      std::string result;
+      auto series = [&](const std::string& component, const std::string& pod, double v) {
+        if (!result.empty()) result += ",";
+        result += "{\"metric\":{\"__name__\":\"" + name + "\",\"model_name\":\"m\",\"dynamo_namespace\":\"ns\","
+                  "\"dynamo_component\":\"" + component + "\",\"pod\":\"" + pod + "\",\"engine\":\"0\"},"
+                  "\"value\":[1700000000.0,\"" + std::to_string(v) + "\"]}";
+      };
+      const bool is_waiting = name == "vllm:num_requests_waiting", is_running = name == "vllm:num_requests_running";
+      for (int i = 0; i < np; ++i)
+        series("prefill", "p" + std::to_string(i), is_waiting ? waiting : is_running ? 1.0 : 0.05);
+      for (int i = 0; i < nd; ++i) series("backend", "d" + std::to_string(i), is_waiting ? 0.0 : is_running ? 30.0 : kv);
+      res.set_content("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[" + result + "]}}",
+                      "application/json");
+      return;
+    }
     if (mode == "http500") {
       res.status = 500;
       res.set_content("internal error\n", "text/plain");

@@ -17,9 +17,19 @@
 // engine's per-tick means: each tick adds mean × arrivals to _sum, the arrivals to _count, and
 // puts all of them in the bucket holding the mean — per-interval averages are right, the
 // distributions within a tick are not.
+//
+// Per engine it also serves vLLM's scheduler gauges (vllm:num_requests_waiting,
+// vllm:num_requests_running, vllm:kv_cache_usage_perc, labels model_name, dynamo_namespace,
+// dynamo_component "prefill"/"backend" as Dynamo's vLLM workers register, pod), for the load
+// policy. The fleet model does not expose its engines' queues here, so these are estimates from
+// each tick's means by Little's law, spread evenly over the ready engines: a prefill engine holds
+// rate × TTFT / P requests (one running, the rest waiting), a decode engine rate × (duration −
+// TTFT) / D running requests whose KV is (ISL + OSL/2) tokens each, out of the profile's
+// max_kv_tokens.
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -107,6 +117,10 @@ struct FrontendState {
                 log_buckets(50.0, 32000.0, 10)};
   long long prefill = 0, decode = 0, decision_id = -1;
   bool done = false;
+  /// Engines serving (ready), and each one's estimated vLLM gauges.
+  long long ready_prefill = 0, ready_decode = 0;
+  double prefill_waiting = 0, prefill_running = 0, prefill_kv = 0;
+  double decode_waiting = 0, decode_running = 0, decode_kv = 0;
 
   std::string render(const std::string& model, const std::string& ns) {
     std::lock_guard<std::mutex> l(m);
@@ -116,6 +130,22 @@ struct FrontendState {
                     "dynamo_frontend_requests_total{" + labels +
                     ",endpoint=\"chat_completions\",request_type=\"stream\",status=\"success\"} " + shortest(requests) + "\n";
     for (const Histogram* h : {&ttft, &itl, &duration, &isl, &osl}) o += h->render(labels);
+    const std::string engine = "model_name=\"" + model + "\",dynamo_namespace=\"" + ns + "\",dynamo_component=";
+    const struct {
+      const char* name;
+      double prefill_value, decode_value;
+    } gauges[] = {{"vllm:num_requests_waiting", prefill_waiting, decode_waiting},
+                  {"vllm:num_requests_running", prefill_running, decode_running},
+                  {"vllm:kv_cache_usage_perc", prefill_kv, decode_kv}};
+    for (const auto& g : gauges) {
+      o += "# TYPE " + std::string(g.name) + " gauge\n";
+      for (long long i = 0; i < ready_prefill; ++i)
+        o += std::string(g.name) + "{" + engine + "\"prefill\",pod=\"prefill-" + std::to_string(i) + "\"} " +
+             shortest(g.prefill_value) + "\n";
+      for (long long i = 0; i < ready_decode; ++i)
+        o += std::string(g.name) + "{" + engine + "\"backend\",pod=\"decode-" + std::to_string(i) + "\"} " +
+             shortest(g.decode_value) + "\n";
+    }
     o += "# TYPE fleet_emulator_prefill_workers gauge\nfleet_emulator_prefill_workers " + std::to_string(prefill) + "\n";
     o += "# TYPE fleet_emulator_decode_workers gauge\nfleet_emulator_decode_workers " + std::to_string(decode) + "\n";
     o += "# TYPE fleet_emulator_decision_id gauge\nfleet_emulator_decision_id " + std::to_string(decision_id) + "\n";
@@ -125,6 +155,22 @@ struct FrontendState {
 };
 
 struct Stopped {};
+
+/// vLLM's gauges of each ready engine, estimated from one tick's arrival rate and means (Little's
+/// law, spread evenly): see the file header. Called with st.m held.
+void estimate_engines(FrontendState& st, double rate, const Metrics& m, WorkerCounts ready, double max_kv_tokens) {
+  const double ttft_s = m.ttft_ms && std::isfinite(*m.ttft_ms) ? *m.ttft_ms / 1000.0 : 0.0;
+  const double dur_s = m.request_duration_s && std::isfinite(*m.request_duration_s) ? *m.request_duration_s : 0.0;
+  const double ctx = (m.isl ? *m.isl : 0.0) + (m.osl ? *m.osl : 0.0) / 2.0;
+  const double in_prefill = ready.prefill > 0 ? rate * ttft_s / static_cast<double>(ready.prefill) : 0.0;
+  st.prefill_running = std::min(1.0, in_prefill);
+  st.prefill_waiting = std::max(0.0, in_prefill - 1.0);
+  st.prefill_kv = 0.0;
+  const double decoding = ready.decode > 0 ? rate * std::max(0.0, dur_s - ttft_s) / static_cast<double>(ready.decode) : 0.0;
+  st.decode_running = decoding;
+  st.decode_waiting = 0.0;
+  st.decode_kv = max_kv_tokens > 0 ? std::min(1.0, decoding * ctx / max_kv_tokens) : 0.0;
+}
 
 std::string stamp() {
   const auto now = std::chrono::system_clock::now();
@@ -144,8 +190,11 @@ void log_line(const std::string& s) {
 /// The virtual connector's environment: follows decisions found in etcd.
 class EtcdEnvironment {
 public:
-  EtcdEnvironment(EtcdClient etcd, const std::string& ns, double startup_s)
-      : etcd_(std::move(etcd)), prefix_("v1/" + ns + "/planner/"), startup_s_(startup_s) {}
+  EtcdEnvironment(EtcdClient etcd, const std::string& ns, double startup_s, WorkerCounts start)
+      : etcd_(std::move(etcd)), prefix_("v1/" + ns + "/planner/"), startup_s_(startup_s), ready_(start) {}
+
+  /// Engines serving: removed ones stop at once (they drain), new ones after the start-up delay.
+  WorkerCounts ready() const { return ready_; }
 
   /// Polls etcd at time `now_s` (engine clock); returns the counts to run.
   WorkerCounts poll(double now_s, WorkerCounts current, FrontendState& st) {
@@ -162,6 +211,7 @@ public:
       const auto p = number(r, "num_prefill_workers"), d = number(r, "num_decode_workers");
       if (p && d) {
         target_ = WorkerCounts{*p, *d};
+        ready_ = {std::min(ready_.prefill, target_->prefill), std::min(ready_.decode, target_->decode)};
         handled_ = id;
         ack_due_ = now_s + startup_s_;
         log_line("decision " + std::to_string(*id) + ": " + counts(*target_) + " (was " + counts(current) + ")");
@@ -170,6 +220,7 @@ public:
       }
     }
     if (ack_due_ && now_s >= *ack_due_ && handled_) {
+      if (target_) ready_ = *target_;
       const EtcdResult w = etcd_.put(prefix_ + "scaled_decision_id", std::to_string(*handled_));
       if (w.ok()) {
         log_line("decision " + std::to_string(*handled_) + " carried out (scaled_decision_id written)");
@@ -200,6 +251,7 @@ private:
   std::optional<long long> handled_;
   std::optional<double> ack_due_;
   bool failing_ = false;
+  WorkerCounts ready_;
 };
 
 int run(int argc, char** argv) {
@@ -283,8 +335,9 @@ int run(int argc, char** argv) {
   };
 
   FrontendState st;
-  st.prefill = ro.start_num_p;
-  st.decode = ro.start_num_d;
+  st.prefill = st.ready_prefill = ro.start_num_p;
+  st.decode = st.ready_decode = ro.start_num_d;
+  const double max_kv_tokens = profile.decode.max_kv_tokens;
   httplib::Server server;
   server.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(st.render(model, ns), "text/plain; version=0.0.4");
@@ -310,7 +363,7 @@ int run(int argc, char** argv) {
                                        h.total_timeout_s = 2;
                                        return h;
                                      }()),
-                                     ns, ro.startup_delay_s);
+                                     ns, ro.startup_delay_s, WorkerCounts{ro.start_num_p, ro.start_num_d});
 
   using Clock = std::chrono::steady_clock;
   const auto wall0 = Clock::now();
@@ -334,9 +387,9 @@ int run(int argc, char** argv) {
     ++k;
     const double boundary_ms = first_boundary_ms + static_cast<double>(k) * tick_s * 1000.0;
     if (sleep_until(wall_of(boundary_ms))) throw Stopped{};
+    double n = 0;
     {
       std::lock_guard<std::mutex> l(st.m);
-      double n = 0;
       while (next_req < requests.size() && requests[next_req].arrival_ms < boundary_ms) {
         st.isl.observe(static_cast<double>(requests[next_req].isl));
         st.osl.observe(static_cast<double>(requests[next_req].osl));
@@ -352,9 +405,13 @@ int run(int argc, char** argv) {
     }
     WorkerCounts target = deployed;
     if (env) target = env->poll((boundary_ms - start_ms) / 1000.0, deployed, st);
+    const WorkerCounts ready = env ? env->ready() : deployed;
     std::lock_guard<std::mutex> l(st.m);
     st.prefill = target.prefill;
     st.decode = target.decode;
+    st.ready_prefill = ready.prefill;
+    st.ready_decode = ready.decode;
+    estimate_engines(st, n / tick_s, m, ready, max_kv_tokens);
     return target;
   };
 
@@ -382,7 +439,11 @@ int run(int argc, char** argv) {
         std::lock_guard<std::mutex> l(st.m);
         st.prefill = current.prefill;
         st.decode = current.decode;
+        st.ready_prefill = env->ready().prefill;
+        st.ready_decode = env->ready().decode;
       }
+      std::lock_guard<std::mutex> l(st.m);
+      estimate_engines(st, 0.0, Metrics{}, {st.ready_prefill, st.ready_decode}, max_kv_tokens);  // no traffic: idle
     }
   }
   server.stop();

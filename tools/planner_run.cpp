@@ -4,10 +4,13 @@
 // The loop of Dynamo's SLA planner (ai-dynamo/dynamo components/src/dynamo/planner/utils/
 // planner_core.py: every adjustment interval read the frontend's metrics, observe, plan, scale),
 // with this project's rules for bad data: an interval whose metrics are missing or unusable is
-// skipped with one log line and the fleet is left as it is.
+// skipped with one log line and the fleet is left as it is. Any policy of make_policy() runs
+// here: the throughput rules every adjustment interval, the load-based rules every load tick on
+// vLLM's per-engine gauges (WorkerMetricsReader).
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -16,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -36,7 +40,10 @@
 #include "sla_planner/live/kubernetes_connector.hpp"
 #include "sla_planner/live/prometheus_client.hpp"
 #include "sla_planner/live/virtual_connector.hpp"
+#include "sla_planner/live/worker_metrics_reader.hpp"
+#include "sla_planner/planner/make_policy.hpp"
 #include "sla_planner/planner/planner.hpp"
+#include "sla_planner/planner/profile_perf_model.hpp"
 
 // After Eigen (through planner.hpp): cpp-httplib pulls in <resolv.h>, whose _res macro breaks Eigen.
 #include <httplib.h>
@@ -83,6 +90,12 @@ struct RunSettings {
   /// Kubernetes: services used when no service declares subComponentType prefill / decode.
   std::string prefill_component_name;
   std::string decode_component_name;
+  /// Planning policy, one of policy_names() (make_policy).
+  std::string policy = "throughput";
+  /// Load policy: the label of vLLM's gauges that tells prefill from decode engines, and its values.
+  std::string worker_kind_label = "dynamo_component";
+  std::string prefill_worker_kind = "prefill";
+  std::string decode_worker_kind = "backend";
 
   static const SettingTable<RunSettings>& settings() {
     static const SettingTable<RunSettings> table = [] {
@@ -118,6 +131,13 @@ struct RunSettings {
                                "Kubernetes: prefill service when none has subComponentType prefill"));
       t.push_back(text_setting("decode_component_name", &R::decode_component_name,
                                "Kubernetes: decode service when none has subComponentType decode"));
+      t.push_back(text_setting("policy", &R::policy, "Planning policy: " + joined(policy_names())));
+      t.push_back(text_setting("worker_kind_label", &R::worker_kind_label,
+                               "Load policy: label of vLLM's gauges telling prefill from decode engines"));
+      t.push_back(text_setting("prefill_worker_kind", &R::prefill_worker_kind,
+                               "Load policy: that label's value on prefill engines"));
+      t.push_back(text_setting("decode_worker_kind", &R::decode_worker_kind,
+                               "Load policy: that label's value on decode engines"));
       return t;
     }();
     return table;
@@ -136,32 +156,16 @@ struct RunSettings {
     url("etcd_endpoints", etcd_endpoints);
     if (environment == Environment::kubernetes && graph_deployment_name.empty())
       throw SettingError("graph_deployment_name", "'graph_deployment_name' must be set for environment kubernetes");
-  }
-};
-
-// ---------------------------------------------------------------------------------------------
-// The planning seam: what the loop needs from a policy. Today the throughput planner
-// (BasicPlanner over the profile); a PlanningPolicy adapter can take its place.
-
-class LivePolicy {
-public:
-  virtual ~LivePolicy() = default;
-  virtual std::string name() const = 0;
-  /// Decides the counts for the next interval from the interval just observed.
-  virtual Decision decide(const Metrics& observed, WorkerCounts current) = 0;
-};
-
-class ThroughputPolicy final : public LivePolicy {
-public:
-  ThroughputPolicy(const PlannerConfig& c, const Profile& p) : planner_(c, ProfilePerfModel(p)) {}
-  std::string name() const override { return "throughput"; }
-  Decision decide(const Metrics& observed, WorkerCounts current) override {
-    planner_.observe(observed);
-    return planner_.plan(current);
+    const auto& names = policy_names();
+    if (std::find(names.begin(), names.end(), policy) == names.end())
+      throw SettingError("policy", "'policy' must be one of " + joined(names) + ", got '" + policy + "'");
   }
 
-private:
-  Planner planner_;
+  static std::string joined(const std::vector<std::string>& v) {
+    std::string o;
+    for (const std::string& x : v) o += (o.empty() ? "" : ", ") + x;
+    return o;
+  }
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -255,32 +259,37 @@ struct StopSignal {
 struct Options {
   PlannerConfig planner;
   RunSettings run;
+  LoadPolicyParams load;
 };
 
 Options options_from(const cxxopts::ParseResult& r) {
   Options o;
-  SettingSources psrc, rsrc;
+  SettingSources psrc, rsrc, lsrc;
   if (r.count("config")) {
     const std::string path = r["config"].as<std::string>();
-    psrc.config_path = rsrc.config_path = path;
+    psrc.config_path = rsrc.config_path = lsrc.config_path = path;
     const nlohmann::json j = read_config_file(path);
-    nlohmann::json pj = nlohmann::json::object(), rj = nlohmann::json::object();
+    nlohmann::json pj = nlohmann::json::object(), rj = nlohmann::json::object(), lj = nlohmann::json::object();
     for (auto it = j.begin(); it != j.end(); ++it) {
       if (find_setting(RunSettings::settings(), it.key())) rj[it.key()] = it.value();
       else if (find_setting(PlannerConfig::settings(), it.key())) pj[it.key()] = it.value();
+      else if (find_setting(LoadPolicyParams::settings(), it.key())) lj[it.key()] = it.value();
       else throw std::invalid_argument(path + ": unknown key '" + it.key() + "'");
     }
     try {
       settings_from_json(pj, o.planner, PlannerConfig::settings(), "config", &psrc.from_file);
       settings_from_json(rj, o.run, RunSettings::settings(), "config", &rsrc.from_file);
+      settings_from_json(lj, o.load, LoadPolicyParams::settings(), "config", &lsrc.from_file);
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(path + ": " + e.what());
     }
   }
   psrc.from_flags = read_setting_flags(r, PlannerConfig::settings(), o.planner);
   rsrc.from_flags = read_setting_flags(r, RunSettings::settings(), o.run);
+  lsrc.from_flags = read_setting_flags(r, LoadPolicyParams::settings(), o.load);
   validate_named(o.planner, PlannerConfig::settings(), psrc);
   validate_named(o.run, RunSettings::settings(), rsrc);
+  validate_named(o.load, LoadPolicyParams::settings(), lsrc);
   return o;
 }
 
@@ -328,6 +337,7 @@ int run(int argc, char** argv) {
       "h,help", "Show this help");
   add_setting_flags(opts, "Run", RunSettings::settings());
   add_setting_flags(opts, "Planner", PlannerConfig::settings());
+  add_setting_flags(opts, "Load policy", LoadPolicyParams::settings());
   const auto parsed = parse_command_line(opts, argc, argv);
   if (!parsed) return kOk;
   const cxxopts::ParseResult& r = *parsed;
@@ -345,14 +355,20 @@ int run(int argc, char** argv) {
   std::string root = r["pre-swept-root"].as<std::string>();
   if (root.empty()) root = default_pre_swept_root();
   const Profile profile = load_profile(s.profile_results_dir.empty() ? default_profile_dir() : s.profile_results_dir, root);
-  std::unique_ptr<LivePolicy> policy = std::make_unique<ThroughputPolicy>(c, profile);
+  LoadPolicyParams load = o.load;
+  if (!(load.max_kv_tokens > 0)) load.max_kv_tokens = profile.decode.max_kv_tokens;  // the profile's engine
+  std::unique_ptr<PlanningPolicy> policy = make_policy(s.policy, c, ProfilePerfModel(profile), load);
+  const double tick_s = policy->tick_interval_s();
 
   HttpOptions http;
   http.connect_timeout_s = std::min(2.0, s.http_timeout_s);
   http.total_timeout_s = s.http_timeout_s;
   PrometheusClient prom(s.prometheus, http);
-  const FrontendQueries queries(c.adjustment_interval_s);
+  const FrontendQueries queries(tick_s);
   const FrontendMetricsReader reader(s.model_name, s.dynamo_namespace);
+  const WorkerMetricsReader worker_reader(s.model_name, s.dynamo_namespace, s.worker_kind_label, s.prefill_worker_kind,
+                                          s.decode_worker_kind);
+  double last_isl = 0;  // mean ISL of the last interval with requests (converts queued requests to tokens)
   std::unique_ptr<ReplicaConnector> connector = make_connector(s, http);
 
   StopSignal stop;
@@ -420,16 +436,16 @@ int run(int argc, char** argv) {
   exporter.gauge("dynamo_planner_num_d_workers", static_cast<double>(current.decode));
   {
     nlohmann::json rec = {{"time", utc_now()}, {"event", "start"}, {"policy", policy->name()},
-                          {"environment", connector->name()}, {"interval_s", c.adjustment_interval_s},
+                          {"environment", connector->name()}, {"interval_s", tick_s},
                           {"prometheus", s.prometheus}, {"namespace", s.dynamo_namespace}, {"model", s.model_name}};
     emit(s.log_format, rec,
          "start: policy " + policy->name() + ", environment " + connector->name() + ", interval " +
-             shortest(c.adjustment_interval_s) + " s, Prometheus " + s.prometheus + ", namespace " + s.dynamo_namespace +
+             shortest(tick_s) + " s, Prometheus " + s.prometheus + ", namespace " + s.dynamo_namespace +
              ", model " + s.model_name);
   }
 
   using Clock = std::chrono::steady_clock;
-  const auto interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(c.adjustment_interval_s));
+  const auto interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(tick_s));
   auto next = Clock::now() + interval;
   long long step = 0;
   while (true) {
@@ -442,7 +458,23 @@ int run(int argc, char** argv) {
     nlohmann::json rec = {{"time", utc_now()}, {"interval", step}};
     std::string text = "interval " + std::to_string(step) + ": ";
     const FrontendAnswers answers = prom.fetch_frontend(queries);
-    const IntervalReading reading = reader.read(answers);
+    IntervalReading reading = reader.read(answers);
+    if (reading.metrics && reading.metrics->isl && *reading.metrics->isl > 0) last_isl = *reading.metrics->isl;
+    // The load policy also needs every engine's queue and KV use; without them, no decision.
+    WorkerReading workers;
+    if (reading.metrics && policy->wants_worker_loads()) {
+      WorkerAnswers wa;
+      wa.waiting = prom.query(WorkerMetricsReader::waiting_query());
+      if (!(!wa.waiting.ok() && wa.waiting.error().kind == PrometheusErrorKind::transport)) {
+        wa.running = prom.query(WorkerMetricsReader::running_query());
+        wa.kv_usage = prom.query(WorkerMetricsReader::kv_usage_query());
+      }
+      workers = worker_reader.read(wa, last_isl, load.max_kv_tokens);
+      if (workers.skip) {
+        reading.skip = PrometheusError{workers.skip->kind, "per-engine metrics: " + workers.skip->message};
+        reading.metrics.reset();
+      }
+    }
     if (!reading.metrics) {
       const PrometheusError& why = *reading.skip;
       rec["event"] = "skipped";
@@ -464,7 +496,7 @@ int run(int argc, char** argv) {
       text += "read num_req=" + fmt(m.num_req.value_or(0)) +
               (m.isl ? " isl=" + fmt(*m.isl, 1) + " osl=" + fmt(m.osl.value_or(0), 1) : std::string()) +
               (m.ttft_ms ? " ttft=" + fmt(*m.ttft_ms, 1) + "ms itl=" + fmt(m.itl_ms.value_or(0), 2) + "ms" : std::string());
-      const double iv = c.adjustment_interval_s;
+      const double iv = tick_s;
       exporter.gauge("dynamo_planner_observed_request_rate", m.num_req.value_or(0) / iv);
       if (m.isl) exporter.gauge("dynamo_planner_observed_isl", *m.isl);
       if (m.osl) exporter.gauge("dynamo_planner_observed_osl", *m.osl);
@@ -472,9 +504,54 @@ int run(int argc, char** argv) {
       if (m.itl_ms) exporter.gauge("dynamo_planner_observed_itl", *m.itl_ms);
       if (m.request_duration_s) exporter.gauge("dynamo_planner_observed_request_duration", *m.request_duration_s);
 
+      WorkerCounts ready = current;
+      FleetObservation obs;
+      if (policy->wants_worker_loads()) {
+        ready = {static_cast<long long>(workers.prefill.size()), static_cast<long long>(workers.decode.size())};
+        obs = FleetObservation::from_metrics(m, iv, current, ready);
+        obs.prefill_workers = workers.prefill;
+        obs.decode_workers = workers.decode;
+        double queued = 0, kv = 0;
+        for (const WorkerLoad& w : workers.prefill) queued = std::max(queued, w.queued_requests);
+        for (const WorkerLoad& w : workers.decode) kv = std::max(kv, w.scheduled_decode_kv_tokens / load.max_kv_tokens);
+        rec["engines"] = {{"prefill", workers.prefill.size()}, {"decode", workers.decode.size()},
+                          {"max_prefill_waiting", queued}, {"max_decode_kv_usage", kv}};
+        text += " engines " + std::to_string(ready.prefill) + "P" + std::to_string(ready.decode) +
+                "D (prefill waiting up to " + fmt(queued, 0) + ", decode KV up to " + fmt(100 * kv, 0) + "%)";
+        exporter.gauge("dynamo_planner_reporting_p_workers", static_cast<double>(ready.prefill));
+        exporter.gauge("dynamo_planner_reporting_d_workers", static_cast<double>(ready.decode));
+      } else {
+        obs = FleetObservation::from_metrics(m, iv, current, current);
+      }
+      // The interval's distributions, for policies that use them; means-only policies ignore them, so
+      // a missing or differently bucketed histogram is left empty rather than skipping the interval.
+      const struct {
+        FrontendHistogram which;
+        Histogram& into;
+        std::optional<double> mean;
+      } dists[] = {{FrontendHistogram::input_tokens, obs.isl, m.isl},
+                   {FrontendHistogram::output_tokens, obs.osl, m.osl},
+                   {FrontendHistogram::time_to_first_token, obs.ttft_s,
+                    m.ttft_ms ? std::optional<double>(*m.ttft_ms / 1000.0) : std::nullopt},
+                   {FrontendHistogram::inter_token_latency, obs.itl_s,
+                    m.itl_ms ? std::optional<double>(*m.itl_ms / 1000.0) : std::nullopt}};
+      nlohmann::json read_dists = nlohmann::json::array();
+      for (const auto& dist : dists) {
+        if (!(m.num_req.value_or(0) > 0)) break;
+        PrometheusError why;
+        const std::optional<TokenHistogram> h = reader.histogram(prom.query(queries.buckets(dist.which)), why);
+        if (!h || h->upper_bounds.empty()) continue;
+        const std::vector<double> bounds(h->upper_bounds.begin(), h->upper_bounds.end() - 1);
+        if (bounds != dist.into.bounds) continue;
+        dist.into.counts = h->bucket_counts();
+        dist.into.count = h->total();
+        dist.into.sum = dist.mean.value_or(0.0) * h->total();
+        read_dists.push_back(FrontendQueries::metric_name(dist.which));
+      }
+      rec["distributions"] = read_dists;  // the histograms the policy was shown
       Decision d;
       try {
-        d = policy->decide(m, current);
+        d = policy->decide(obs);
       } catch (const std::exception& e) {
         // A planner failure on this interval's data: nothing is applied; the next interval tries again.
         rec["event"] = "error";
@@ -503,11 +580,17 @@ int run(int argc, char** argv) {
                            {"decode_engine_capacity", d.decode_engine_capacity},
                            {"prefill_correction", d.prefill_correction}, {"decode_correction", d.decode_correction},
                            {"budget_limited", d.budget_limited}, {"notes", d.notes}};
-        text += "; decided " + std::to_string(d.num_prefill) + "P" + std::to_string(d.num_decode) + "D (predicted " +
-                fmt(d.predicted_num_req) + " req, prefill " + fmt(d.prefill_tokens_per_s, 0) + " tok/s over " +
-                fmt(d.prefill_engine_capacity, 0) + " per engine, decode " + fmt(d.decode_tokens_per_s, 0) +
-                " tok/s over " + fmt(d.decode_engine_capacity, 0) + " per engine" +
-                (d.budget_limited ? ", GPU budget applied" : "") + ")";
+        if (policy->wants_worker_loads()) {
+          std::string why;
+          for (const std::string& n : d.notes) why += (why.empty() ? "" : "; ") + n;
+          text += "; decided " + std::to_string(d.num_prefill) + "P" + std::to_string(d.num_decode) + "D (" + why + ")";
+        } else {
+          text += "; decided " + std::to_string(d.num_prefill) + "P" + std::to_string(d.num_decode) + "D (predicted " +
+                  fmt(d.predicted_num_req) + " req, prefill " + fmt(d.prefill_tokens_per_s, 0) + " tok/s over " +
+                  fmt(d.prefill_engine_capacity, 0) + " per engine, decode " + fmt(d.decode_tokens_per_s, 0) +
+                  " tok/s over " + fmt(d.decode_engine_capacity, 0) + " per engine" +
+                  (d.budget_limited ? ", GPU budget applied" : "") + ")";
+        }
         const ScaleResult res = connector->set_replicas(static_cast<int>(d.num_prefill), static_cast<int>(d.num_decode));
         rec["applied"] = {{"outcome", to_string(res.outcome)}, {"message", res.message}};
         text += "; " + std::string(to_string(res.outcome)) + ": " + res.message;
@@ -515,7 +598,11 @@ int run(int argc, char** argv) {
             res.outcome == ScaleOutcome::advisory)
           current = {d.num_prefill, d.num_decode};
         exporter.count("dynamo_planner_decisions_total", "outcome", to_string(res.outcome));
-        exporter.gauge("dynamo_planner_predicted_request_rate", d.predicted_num_req / iv);
+        // The forecast is per throughput interval (the load policy's floor runs on its own interval).
+        const double forecast_s = !policy->wants_worker_loads() ? iv
+                                  : load.throughput_interval_s > 0 ? load.throughput_interval_s
+                                                                   : c.adjustment_interval_s;
+        exporter.gauge("dynamo_planner_predicted_request_rate", d.predicted_num_req / forecast_s);
         exporter.gauge("dynamo_planner_predicted_isl", d.predicted_isl);
         exporter.gauge("dynamo_planner_predicted_osl", d.predicted_osl);
         exporter.gauge("dynamo_planner_predicted_num_p", static_cast<double>(d.num_prefill));

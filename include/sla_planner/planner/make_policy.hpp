@@ -9,12 +9,19 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "sla_planner/planner/load_policy.hpp"
 #include "sla_planner/planner/planning_policy.hpp"
 #include "sla_planner/planner/throughput_policy.hpp"
 
 namespace sla_planner {
+
+/// Names make_policy accepts, in the order of its error message; a tool's `--policy` choices.
+inline const std::vector<std::string>& policy_names() {
+  static const std::vector<std::string> names{"throughput", "load"};
+  return names;
+}
 
 /// Builds the policy called `name` over the performance model `perf`. `load` is used by "load"
 /// only. \throws std::invalid_argument for an unknown name or invalid settings
@@ -23,7 +30,9 @@ std::unique_ptr<PlanningPolicy> make_policy(const std::string& name, PlannerConf
                                             LoadPolicyParams load = {}) {
   if (name == "throughput") return std::make_unique<ThroughputPolicy<Perf>>(std::move(config), std::move(perf));
   if (name == "load") return std::make_unique<LoadPolicy<Perf>>(std::move(config), std::move(load), std::move(perf));
-  throw std::invalid_argument("'policy' must be one of throughput, load, got '" + name + "'");
+  std::string known;
+  for (const std::string& n : policy_names()) known += (known.empty() ? "" : ", ") + n;
+  throw std::invalid_argument("'policy' must be one of " + known + ", got '" + name + "'");
 }
 
 }  // namespace sla_planner
