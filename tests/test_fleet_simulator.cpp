@@ -10,6 +10,7 @@
 #include "sla_planner/formats/trace_loaders.hpp"
 #include "sla_planner/formats/profile_loader.hpp"
 #include "sla_planner/planner/planner.hpp"
+#include "sla_planner/planner/throughput_policy.hpp"
 #include "sla_planner/sim/dry_run.hpp"
 #include "sla_planner/sim/fleet_simulator.hpp"
 #include "sla_planner/trace/interval_series.hpp"
@@ -796,4 +797,148 @@ TEST_CASE("the tools' default model on the seed trace: README numbers pinned, ev
     CHECK(x.cached_tokens == y.cached_tokens);
     CHECK(x.gpu_hours == y.gpu_hours);
   }
+}
+
+// ---- policy-driven replays, the scored window, model mismatch, fleets caught mid-scaling
+
+TEST_CASE("run_policy with the throughput rules gives run_planner's result, number for number") {
+  PlannerConfig c = seed_config();
+  c.load_predictor = PredictorKind::Arima;
+  c.no_correction = false;
+  const FleetSimulator<> sim(ProfileServiceModel(h200()), opts(200, 10));
+  Planner planner(c, ProfilePerfModel(h200()));
+  const ReplayResult a = sim.run_planner(seed_trace(), planner);
+  ThroughputPolicy<ProfilePerfModel> policy(c, ProfilePerfModel(h200()));
+  const ReplayResult b = sim.run_policy(seed_trace(), policy, "planner", c.prefill_engine_num_gpu, c.decode_engine_num_gpu);
+  CHECK(a.good == b.good);
+  CHECK(a.gpu_hours == b.gpu_hours);
+  CHECK(a.end_ms == b.end_ms);
+  CHECK(a.ttft_ms.p99 == b.ttft_ms.p99);
+  CHECK(a.itl_ms.p90 == b.itl_ms.p90);
+  REQUIRE(a.decisions.size() == b.decisions.size());
+  for (std::size_t i = 0; i < a.decisions.size(); ++i) {
+    CHECK(a.decisions[i].num_prefill == b.decisions[i].num_prefill);
+    CHECK(a.decisions[i].num_decode == b.decisions[i].num_decode);
+    CHECK(a.decisions[i].notes == b.decisions[i].notes);
+  }
+  REQUIRE(a.intervals.size() == b.intervals.size());
+  for (std::size_t k = 0; k < a.intervals.size(); ++k) {
+    CHECK(a.intervals[k].prefill_workers == b.intervals[k].prefill_workers);
+    CHECK(a.intervals[k].good == b.intervals[k].good);
+  }
+  REQUIRE(a.timings.size() == b.timings.size());
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < a.timings.size(); ++i) differ += a.timings[i].finish_ms != b.timings[i].finish_ms;
+  CHECK(differ == 0);
+}
+
+TEST_CASE("score_after: earlier requests load the fleet but are not scored; GPU-hours over the scored window") {
+  // 1P1D (2 GPUs), ISL 100, OSL 2: TTFT = 5 + 1 = 6 ms, one decode step of 2 + 10 × 101/10000 ms.
+  const std::vector<ReplayRequest> reqs = {{0, 100, 2}, {10000, 100, 2}};
+  ReplayOptions o = opts(1000, 100);
+  const double step = 2.0 + 10.0 * 101.0 / 10000.0;
+  const ReplayResult all = FleetSimulator<LinearService>(LinearService{}, o).run_static(reqs, fleet(1, 1));
+  CHECK(all.scored == 2);
+  CHECK(all.good == 2);
+  CHECK(all.end_ms == Approx(10000 + 6 + step));
+  CHECK(all.gpu_hours == Approx(2 * all.end_ms / 3.6e6));
+  o.score_after_s = 5;
+  const ReplayResult late = FleetSimulator<LinearService>(LinearService{}, o).run_static(reqs, fleet(1, 1));
+  CHECK(late.requests == 2);
+  CHECK(late.scored == 1);
+  CHECK(late.good == 1);
+  CHECK(late.attainment_percent == 100.0);
+  CHECK(late.score_from_ms == 5000.0);
+  CHECK(late.duration_s == Approx((10000 + 6 + step - 5000) / 1000.0));
+  CHECK(late.gpu_hours == Approx(2 * (10000 + 6 + step - 5000) / 3.6e6));
+  CHECK(late.goodput_rps == Approx(1 / late.duration_s));
+  CHECK(late.ttft_ms.p50 == Approx(6.0));
+  // The first request still ran: its timeline is kept.
+  CHECK(late.timings[0].finish_ms == Approx(6 + step));
+}
+
+TEST_CASE("fleet_slowdown multiplies every prefill and decode time; the targets are judged on the slower times") {
+  const std::vector<ReplayRequest> reqs = {{0, 100, 3}};
+  ReplayOptions o = opts(8, 100);
+  o.fleet_slowdown = 1.5;
+  const ReplayResult r = FleetSimulator<LinearService>(LinearService{}, o).run_static(reqs, fleet(1, 1));
+  const double step = 2.0 + 10.0 * 101.5 / 10000.0;
+  CHECK(r.timings[0].ttft_ms == Approx(6.0 * 1.5));
+  CHECK(r.timings[0].itl_ms == Approx(step * 1.5));
+  CHECK(r.good == 0);  // 9 ms > the 8 ms TTFT target; at the profile's 6 ms it would pass
+  o.fleet_slowdown = 1.0;
+  CHECK(FleetSimulator<LinearService>(LinearService{}, o).run_static(reqs, fleet(1, 1)).good == 1);
+  o.fleet_slowdown = 0;
+  CHECK_THROWS_WITH(o.validate(), Contains("fleet_slowdown"));
+}
+
+namespace {
+/// Records what it is shown and asks for 2P1D.
+struct RecordingPolicy final : PlanningPolicy {
+  std::vector<FleetObservation> seen;
+  std::string name() const override { return "recording"; }
+  double tick_interval_s() const override { return 5; }
+  bool wants_worker_loads() const override { return true; }
+  Decision decide(const FleetObservation& o) override {
+    seen.push_back(o);
+    Decision d;
+    d.num_prefill = 2;
+    d.num_decode = 1;
+    return d;
+  }
+};
+}  // namespace
+
+TEST_CASE("run_policy shows each tick's frontend metrics and engine state, at the policy's own tick") {
+  // 2 req/s for 30 s, ISL 1000, OSL 10; ticks of 5 s; start-up delay 60 s (the default).
+  std::vector<ReplayRequest> reqs;
+  for (int i = 0; i < 60; ++i) reqs.push_back({500.0 * i, 1000, 10});
+  ReplayOptions o = opts();
+  RecordingPolicy p;
+  const ReplayResult r = FleetSimulator<LinearService>(LinearService{}, o).run_policy(reqs, p);
+  REQUIRE(p.seen.size() == 5);  // ticks at 5, 10, ..., 25 s; the last request ends before 30 s
+  for (std::size_t k = 0; k < 5; ++k) {
+    const FleetObservation& x = p.seen[k];
+    CHECK(x.start_s == Approx(5.0 * k));
+    CHECK(x.duration_s == 5.0);
+    CHECK(x.num_req == 10);
+    CHECK(x.mean_isl.value() == 1000);
+    CHECK(x.isl.count == 10);
+    CHECK(x.isl.share_at_or_below(870) == 0.0);
+    CHECK(x.isl.share_at_or_below(1800) == 1.0);
+    REQUIRE(x.ttft_ms.has_value());
+    CHECK(*x.ttft_ms == Approx(15.0));  // 5 + 0.01 × 1000, no queueing at 2 req/s
+    CHECK(static_cast<long long>(x.prefill_workers.size()) == x.ready.prefill);
+    CHECK(static_cast<long long>(x.decode_workers.size()) == x.ready.decode);
+  }
+  // The first tick sees the starting fleet; later ones the 2P1D asked for, one engine starting.
+  CHECK(p.seen[0].deployed.prefill == 1);
+  CHECK(p.seen[1].deployed.prefill == 2);
+  CHECK(p.seen[1].ready.prefill == 1);
+  CHECK(p.seen[1].scaling_in_progress());
+  CHECK(r.decisions.size() == p.seen.size());
+  // The series keeps the replay's statistics interval (60 s).
+  CHECK(r.intervals.front().arrivals == 60);
+}
+
+TEST_CASE("run_from: an engine starting mid-replay takes requests only once it is ready") {
+  std::vector<ReplayRequest> reqs;
+  for (int i = 0; i < 200; ++i) reqs.push_back({10.0 * i, 1000, 2});
+  ReplayWorkload w;
+  w.requests = reqs;
+  const FleetSimulator<LinearService> sim(LinearService{}, opts(100, 100));
+  ReplayTally t;
+  t.warm_from_ms = 0;
+  t.split_ms = 0;
+  t.late_from_ms = 1000;
+  const ReplayResult r = sim.run_from(w, {1, 1}, {1000.0}, {}, 1.0, 1.0, &t);
+  REQUIRE(r.workers.size() == 3);
+  CHECK(r.workers[2].prefill);
+  CHECK(r.workers[2].ready_ms == 1000.0);
+  CHECK(r.workers[2].provisioned_ms == 0.0);
+  CHECK(t.early + t.late == 200);
+  CHECK(t.early == 100);
+  // One engine alone serves 66.7 req/s; 100 req/s arrive: the queue grows until the second is ready.
+  CHECK(t.early_good < t.early);
+  CHECK(t.late_good > 0);
 }

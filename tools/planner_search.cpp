@@ -29,6 +29,7 @@
 #include "sla_planner/profile/pre_swept_spec.hpp"
 #include "sla_planner/sim/fleet_search.hpp"
 #include "sla_planner/sim/fleet_simulator.hpp"
+#include "sla_planner/sim/planning_policies.hpp"
 #include "sla_planner/trace/interval_series.hpp"
 
 namespace {
@@ -51,7 +52,24 @@ struct PlannerSetup {
   PlannerConfig config;
   const ProfilePerfModel* perf = nullptr;
   const IntervalSeries* warm_up = nullptr;
+  double attainment_target = 0.95;  ///< the attainment policy's target (the search's)
 };
+
+/// Replays the policy `policy` (made by make_planning_policy; its model of the fleet is `sim`).
+ReplayResult replay_policy(const std::string& policy, const FleetSimulator<>& sim, const ReplayWorkload& requests,
+                           const PlannerSetup& s, const std::string& name) {
+  PolicyParams params;
+  params.load.max_kv_tokens = sim.service().max_kv_tokens();
+  params.load.max_num_batched_tokens = static_cast<double>(sim.options().max_num_batched_tokens);
+  params.attainment.attainment_target = s.attainment_target;
+  std::unique_ptr<PlanningPolicy> p = make_planning_policy(policy, s.config, *s.perf, sim, params);
+  if (s.warm_up) {
+    const std::vector<double> n = s.warm_up->num_req_double();
+    if (auto* l = dynamic_cast<LoadPolicy<ProfilePerfModel>*>(p.get())) l->throughput_planner().warm_up(n, s.warm_up->isl, s.warm_up->osl);
+    if (auto* a = dynamic_cast<AttainmentPolicy<ProfilePerfModel>*>(p.get())) a->forecaster().warm_up(n, s.warm_up->isl, s.warm_up->osl);
+  }
+  return sim.run_policy(requests, *p, name, s.config.prefill_engine_num_gpu, s.config.decode_engine_num_gpu);
+}
 
 /// How each planner policy named with --policy is replayed. A new policy is one entry here.
 using PolicyReplay = std::function<ReplayResult(const FleetSimulator<>&, const ReplayWorkload&,
@@ -65,6 +83,11 @@ const std::map<std::string, PolicyReplay>& policy_table() {
          if (s.warm_up) planner.warm_up(s.warm_up->num_req_double(), s.warm_up->isl, s.warm_up->osl);
          return sim.run_planner(requests, planner, name);
        }},
+      // Dynamo's load-based scaling and the attainment policy, through run_policy.
+      {"load", [](const FleetSimulator<>& sim, const ReplayWorkload& requests, const PlannerSetup& s,
+                  const std::string& name) { return replay_policy("load", sim, requests, s, name); }},
+      {"attainment", [](const FleetSimulator<>& sim, const ReplayWorkload& requests, const PlannerSetup& s,
+                        const std::string& name) { return replay_policy("attainment", sim, requests, s, name); }},
   };
   return table;
 }
@@ -450,6 +473,7 @@ int run(int argc, char** argv) {
     setups[ab].config.prefill_engine_num_gpu = profiles[ab / k].prefill_gpus;
     setups[ab].config.decode_engine_num_gpu = profiles[ab % k].decode_gpus;
     setups[ab].perf = perfs[ab].get();
+    setups[ab].attainment_target = so.attainment_target;
   }
   // A planner made before the trace is read, so that bad planner settings fail fast.
   for (const FleetCandidate& c : candidates)

@@ -23,7 +23,9 @@
 //     candidate sees the same arrivals) from warmup_s before now to the end of the horizon
 //     (start-up delay + one tick); lengths are stratified draws from the last observed ISL/OSL
 //     histograms, scaled to their observed means; with prefix caching in the model, each prompt
-//     shares a leading run of blocks in the observed hit-rate proportion.
+//     shares a leading run of blocks in the observed hit-rate proportion. When the engines report
+//     their queues, the queued prefill requests arrive at the start of the horizon (a backlog
+//     the candidate must drain).
 //  3. Correction. The warm-up (the last tick's load on the ready fleet) is what the model predicts
 //     for the tick just observed; observed / predicted mean ITL moves one slowdown factor of the
 //     simulated engines (square root of the ratio per tick, the ratio limited to 0.8..1.25).
@@ -34,7 +36,9 @@
 //     arriving after the start-up delay (those the decision shapes) reach the target and, for a
 //     fleet with fewer engines than deployed, the requests before it do too (or do no worse than
 //     on the deployed fleet). Only fleets within the GPU budget and at or above min_endpoint are
-//     simulated; if none meets the target, the best simulated one is chosen (cheaper on ties).
+//     simulated. If none meets the target, the target becomes one percentage point below the best
+//     simulated attainment and the search goes down from the best fleet as above, so that engines
+//     that buy less than a point are not kept.
 // Deterministic: the same observations give the same decisions.
 #pragma once
 
@@ -86,6 +90,8 @@ public:
         block_(model.options().block_size) {}
 
   std::string name() const override { return "attainment"; }
+  /// Uses the engines' queues when the deployment reports them (a backlog to drain).
+  bool wants_worker_loads() const override { return true; }
   double tick_interval_s() const override { return config_.adjustment_interval_s; }
 
   Decision decide(const FleetObservation& obs) override {
@@ -127,7 +133,8 @@ public:
     build_workload(warm, horizon_s, rate_at, obs);
     d.notes.push_back("attainment: rate " + fmt(rate) + " req/s observed, forecast " + fmt(forecast_rate) +
                       " req/s, " + std::to_string(work_.requests.size()) + " requests simulated over " + fmt(warm) +
-                      " s warm-up + " + fmt(horizon_s) + " s horizon");
+                      " s warm-up + " + fmt(horizon_s) + " s horizon" +
+                      (backlog_ ? ", " + std::to_string(backlog_) + " of them the reported prefill backlog" : std::string()));
     if (work_.requests.empty()) {
       WorkerCounts least{config_.min_endpoint, config_.min_endpoint};
       d.notes.push_back("attainment: no load forecast; scaling to the minimum");
@@ -150,10 +157,11 @@ public:
     const CandidateOutcome* cur = evaluate(deployed, obs);
     const CandidateOutcome cur_out = *cur;
     const double target = params_.attainment_target;
+    double level = target;  // what a fleet must reach (lowered below when out of reach)
     auto meets = [&](const CandidateOutcome& o) {
-      if (!(o.late >= target)) return false;
+      if (!(o.late >= level)) return false;
       const bool fewer = o.fleet.prefill < deployed.prefill || o.fleet.decode < deployed.decode;
-      return !fewer || !(o.early < std::min(target, cur_out.early - 0.005));
+      return !fewer || !(o.early < std::min(level, cur_out.early - 0.005));
     };
     WorkerCounts at = deployed;
     // Up: add an engine of each kind whose target is missed until the fleet meets the target.
@@ -171,7 +179,16 @@ public:
       if (!evaluate(c, obs)) break;
       at = c;
     }
-    // Down: while the fleet meets the target, drop an engine of the kind with more headroom
+    // Out of reach within the budget: aim at one point below the best simulated attainment, so
+    // that engines adding less than that are not kept.
+    const bool reachable = meets(evaluated_.at(key(at)));
+    if (!reachable) {
+      double top = 0;
+      for (const auto& [k, o] : evaluated_) top = std::max(top, o.late);
+      level = top - 0.01;
+      at = best_evaluated();
+    }
+    // Down: while the fleet meets the level, drop an engine of the kind with more headroom
     // (else of the other) if the smaller fleet still meets it.
     if (meets(evaluated_.at(key(at)))) {
       for (;;) {
@@ -189,15 +206,14 @@ public:
         if (!next) break;
         at = *next;
       }
-    } else {
-      at = best_evaluated();
     }
     const CandidateOutcome& chosen = evaluated_.at(key(at));
     d.notes.push_back("attainment: " + counts(at) + " predicted " + pct(chosen.late) + " (TTFT " + pct(chosen.late_ttft) +
                       ", ITL " + pct(chosen.late_itl) + ") after the start-up delay, " + pct(chosen.early) + " before; " +
                       std::to_string(sims_) + " fleets simulated");
-    if (!meets(chosen))
-      d.notes.push_back("attainment: no fleet within the budget meets " + pct(target) + "; the best simulated one is used");
+    if (!reachable)
+      d.notes.push_back("attainment: no fleet simulated within the budget meets " + pct(target) +
+                        "; the cheapest within 1 point of the best one (" + pct(level + 0.01) + ") is used");
     return finish(d, at, obs.deployed);
   }
 
@@ -307,7 +323,7 @@ private:
   }
 
   template <class Rate>
-  void build_workload(double warm_s, double horizon_s, Rate rate_at, const FleetObservation&) {
+  void build_workload(double warm_s, double horizon_s, Rate rate_at, const FleetObservation& obs) {
     work_.requests.clear();
     work_.block_hashes.clear();
     work_.hash_offsets.clear();
@@ -338,13 +354,30 @@ private:
     for (std::size_t i = 0; i < n; ++i) work_.requests[i] = ReplayRequest{arrivals[i] * 1000.0, isl[i], osl[i]};
     std::size_t n_warm = 0;
     while (n_warm < n && arrivals[n_warm] < 0) ++n_warm;
+    // The backlog the engines report (requests queued for prefill) arrives at the start of the
+    // horizon, so that a candidate must drain it.
+    backlog_ = 0;
+    double queued_tokens = 0, queued_requests = 0;
+    for (const WorkerLoad& w : obs.prefill_workers) {
+      if (std::isfinite(w.queued_prefill_tokens) && w.queued_prefill_tokens > 0) queued_tokens += w.queued_prefill_tokens;
+      if (std::isfinite(w.queued_requests) && w.queued_requests > 0) queued_requests += w.queued_requests;
+    }
+    if (queued_tokens >= 1) {
+      const double count = queued_requests >= 1 ? std::round(queued_requests) : std::ceil(queued_tokens / isl_mean_);
+      backlog_ = static_cast<std::size_t>(std::min(count, 200000.0));
+      const auto isl_b = std::max<std::int64_t>(1, std::llround(queued_tokens / static_cast<double>(backlog_)));
+      const auto osl_b = std::max<std::int64_t>(1, std::llround(osl_mean_));
+      work_.requests.insert(work_.requests.begin() + static_cast<std::ptrdiff_t>(n_warm), backlog_, ReplayRequest{0.0, isl_b, osl_b});
+    }
+    const std::size_t total = work_.requests.size();
     if (cache_on_ && hit_rate_ > 0) {
-      work_.hash_offsets.reserve(n + 1);
+      work_.hash_offsets.reserve(total + 1);
       work_.hash_offsets.push_back(0);
       std::uint64_t fresh = std::uint64_t(1) << 40;
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::int64_t blocks = (isl[i] + block_ - 1) / block_;
-        const auto shared = static_cast<std::int64_t>(std::floor(hit_rate_ * static_cast<double>(isl[i]) / static_cast<double>(block_) + 0.5));
+      for (std::size_t i = 0; i < total; ++i) {
+        const std::int64_t len = work_.requests[i].isl;
+        const std::int64_t blocks = (len + block_ - 1) / block_;
+        const auto shared = static_cast<std::int64_t>(std::floor(hit_rate_ * static_cast<double>(len) / static_cast<double>(block_) + 0.5));
         for (std::int64_t b = 0; b < blocks; ++b)
           work_.block_hashes.push_back(b < shared ? static_cast<std::uint64_t>(b + 1) : fresh++);
         work_.hash_offsets.push_back(work_.block_hashes.size());
@@ -425,13 +458,18 @@ private:
     o.late_itl = share(t.late_decode_ok, t.late);
     return &evaluated_.emplace(key(c), o).first->second;
   }
+  /// When no fleet meets the target: the cheapest of those within one percentage point of the
+  /// best simulated attainment (more engines for a sliver of attainment waste GPUs), then the
+  /// higher attainment.
   WorkerCounts best_evaluated() const {
+    double top = 0;
+    for (const auto& [k, o] : evaluated_) top = std::max(top, o.late);
     const CandidateOutcome* best = nullptr;
     for (const auto& [k, o] : evaluated_) {
-      if (!best || o.late > best->late + 1e-12 ||
-          (std::fabs(o.late - best->late) <= 1e-12 &&
-           config_.gpus(o.fleet.prefill, o.fleet.decode) < config_.gpus(best->fleet.prefill, best->fleet.decode)))
-        best = &o;
+      if (o.late < top - 0.01) continue;
+      const long long g = config_.gpus(o.fleet.prefill, o.fleet.decode);
+      const long long bg = best ? config_.gpus(best->fleet.prefill, best->fleet.decode) : 0;
+      if (!best || g < bg || (g == bg && o.late > best->late)) best = &o;
     }
     return best->fleet;
   }
@@ -475,6 +513,7 @@ private:
 
   ReplayWorkload work_;  // the horizon: warm-up (negative times) then the horizon
   ReplayWorkload warm_;  // its warm-up requests alone
+  std::size_t backlog_ = 0;  // requests queued for prefill, added at the start of the horizon
   std::map<std::uint64_t, CandidateOutcome> evaluated_;
   int sims_ = 0;
   double now_s_ = 0;

@@ -1,0 +1,94 @@
+// Decision time of the planning policies at the busiest tick of the sinusoidal example trace
+// (44,941 requests; H200 profile; TTFT 200 ms, ITL 10 ms, budget 12; the tools' default replay
+// model: chunked prefill, prefix caching, round-robin routing). Each policy is replayed once to
+// the peak; then every iteration decides that tick again from a copy of the policy's state.
+//   BM_DecisionAtPeak/attainment   simulate-before-scaling (sim/attainment_policy.hpp)
+//   BM_DecisionAtPeak/throughput   Dynamo's throughput rules, for comparison
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sla_planner/formats/profile_loader.hpp"
+#include "sla_planner/formats/trace_loaders.hpp"
+#include "sla_planner/planner/profile_perf_model.hpp"
+#include "sla_planner/sim/planning_policies.hpp"
+
+namespace {
+
+using namespace sla_planner;
+
+const Profile& profile() {
+  static const Profile p = load_profile(std::string(SLA_PLANNER_PROFILES_DIR) + "/H200_TP1P_TP1D");
+  return p;
+}
+
+ReplayOptions options() {
+  ReplayOptions o;
+  o.ttft_ms = 200;
+  o.itl_ms = 10;
+  o.prefill_model = PrefillModel::chunked;
+  o.prefix_cache_tokens = static_cast<std::int64_t>(profile().decode.max_kv_tokens);
+  o.router = PrefillRouter::round_robin;
+  o.prefill_fixed_latency_ms = estimate_prefill_fixed_latency_ms(profile());
+  return o;
+}
+
+/// Forwards to a policy and keeps a copy of it (and the observation) from before the busiest tick.
+template <class P>
+struct PeakCatcher final : PlanningPolicy {
+  P inner;
+  std::unique_ptr<P> at_peak;
+  FleetObservation peak_obs;
+  explicit PeakCatcher(P p) : inner(std::move(p)) {}
+  std::string name() const override { return inner.name(); }
+  double tick_interval_s() const override { return inner.tick_interval_s(); }
+  bool wants_worker_loads() const override { return inner.wants_worker_loads(); }
+  Decision decide(const FleetObservation& o) override {
+    if (!at_peak || o.num_req > peak_obs.num_req) {
+      at_peak = std::make_unique<P>(inner);
+      peak_obs = o;
+    }
+    return inner.decide(o);
+  }
+};
+
+template <class P>
+void run(benchmark::State& state, P policy) {
+  const ReplayWorkload w = load_replay_workload(std::string(SLA_PLANNER_TEST_DATA_DIR) + "/traces/rr-5-45_i3000o300.jsonl");
+  const ProfilePerfModel perf(profile());
+  const FleetSimulator<> sim(ProfileServiceModel(perf), options(), PrefillCostModel(profile().prefill, options().prefill_fixed_latency_ms));
+  PeakCatcher<P> catcher(std::move(policy));
+  sim.run_policy(w, catcher);
+  for (auto _ : state) {
+    state.PauseTiming();
+    P p = *catcher.at_peak;
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(p.decide(catcher.peak_obs));
+  }
+  state.counters["peak_req_per_s"] = catcher.peak_obs.num_req / catcher.peak_obs.duration_s;
+}
+
+PlannerConfig config() {
+  PlannerConfig c;
+  c.ttft_ms = 200;
+  c.itl_ms = 10;
+  c.max_gpu_budget = 12;
+  return c;
+}
+
+void BM_DecisionAtPeak_attainment(benchmark::State& state) {
+  const ProfilePerfModel perf(profile());
+  const FleetSimulator<> model(ProfileServiceModel(perf), options(), PrefillCostModel(profile().prefill, options().prefill_fixed_latency_ms));
+  run(state, AttainmentPolicy<ProfilePerfModel>(config(), {}, perf, model));
+}
+void BM_DecisionAtPeak_throughput(benchmark::State& state) {
+  run(state, ThroughputPolicy<ProfilePerfModel>(config(), ProfilePerfModel(profile())));
+}
+
+}  // namespace
+
+BENCHMARK(BM_DecisionAtPeak_attainment)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
+BENCHMARK(BM_DecisionAtPeak_throughput)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
+BENCHMARK_MAIN();
