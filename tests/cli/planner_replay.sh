@@ -55,7 +55,7 @@ rc=$?
 check "run exits 0 (got $rc): $out" test "$rc" -eq 0
 check "header names the trace and targets" grep -q "Replay of $work/small.jsonl: 4000 requests over .* min; SLA TTFT <= 200 ms, ITL <= 10 ms" <<< "$out"
 check "model line" grep -q "model: prefill fixed latency 13.28 ms (profile estimate), KV transfer 0 ms; prefill chunked (8192 tokens/pass), router round-robin, prefix cache 945029 tokens (blocks of 512)" <<< "$out"
-check "planner line" grep -q "planner: constant predictor, interval 60 s, GPU budget 8, correction off, start 1P1D, startup delay 60 s" <<< "$out"
+check "planner line" grep -q "planner (throughput): constant predictor, interval 60 s, GPU budget 8, correction off, start 1P1D, startup delay 60 s" <<< "$out"
 for row in planner 3P1D 2P2D; do
   check "table row $row" grep -Eq "^$row +4000 +[0-9.]+ +[0-9.]+ +[0-9.]+%" <<< "$out"
 done
@@ -136,6 +136,49 @@ for f in j["fleets"]:
     assert 0 < f["prefill_tokens_computed"] < 4000 * 3000
     rates = [r for r in f["series"]["prefix_hit_rate"] if r is not None]
     assert len(f["series"]["prefix_hit_rate"]) == len(f["series"]["time_s"]) and rates and all(0 <= r < 1 for r in rates)
+EOF
+
+# ---- planning policies, the scored window, model mismatch
+expect 2 "--policy must be one of throughput, load, attainment, got 'bogus'" "$tool" "${base[@]}" --policy bogus
+expect 2 "--policy load is given twice" "$tool" "${base[@]}" --policy load --policy load
+expect 2 "--policy and --no-planner contradict each other" "$tool" "${base[@]}" --policy load --no-planner --static 1P1D
+expect 2 "--attainment-target must be in (0, 1], got 1.5" "$tool" "${base[@]}" --attainment-target 1.5
+expect 2 "--score-after must be a number of seconds >= 0, got -1" "$tool" "${base[@]}" --score-after -1
+expect 2 "--fleet-slowdown must be > 0, got 0" "$tool" "${base[@]}" --fleet-slowdown 0
+out=$("$tool" "${base[@]}" --policy throughput --policy load --policy attainment --static 2P2D --score-after 60 \
+      --output-json "$work/p.json" 2>&1)
+rc=$?
+check "three policies run (exit $rc): $out" test "$rc" -eq 0
+check "a row per policy" bash -c 'grep -q "^planner-throughput " <<< "$1" && grep -q "^planner-load " <<< "$1" && grep -q "^planner-attainment " <<< "$1"' _ "$out"
+check "scored-window line" grep -q "scored: requests arriving 60 s or more after the first; fleet slowdown x1 (planners not told)" <<< "$out"
+check "JSON: names, policies, scored window, decisions" python3 - "$work/p.json" "$work/small.jsonl" <<'EOF'
+import json, sys
+j = json.load(open(sys.argv[1]))
+ts = [json.loads(l)["timestamp"] for l in open(sys.argv[2])]
+late = sum(1 for t in ts if t >= ts[0] + 60000)
+assert j["args"]["policies"] == ["throughput", "load", "attainment"], j["args"]["policies"]
+assert j["args"]["score_after_s"] == 60 and j["args"]["fleet_slowdown"] == 1
+names = [f["name"] for f in j["fleets"]]
+assert names == ["planner-throughput", "planner-load", "planner-attainment", "2P2D"], names
+for f in j["fleets"]:
+    assert f["requests"] == 4000 and f["scored"] == late, (f["name"], f["scored"], late)
+    assert f["good"] <= f["scored"]
+    assert abs(f["attainment"] - 100.0 * f["good"] / f["scored"]) < 1e-9
+by = {f["name"]: f for f in j["fleets"]}
+assert len(by["planner-throughput"]["decisions"]) >= 3          # one per 60-s interval
+assert len(by["planner-load"]["decisions"]) >= 12 * len(by["planner-throughput"]["decisions"]) - 12  # 5-s ticks
+assert any("attainment:" in n for d in by["planner-attainment"]["decisions"] for n in d["notes"])
+assert by["2P2D"]["decisions"] == []
+EOF
+"$tool" "${base[@]}" --no-planner --static 2P2D --output-json "$work/s1.json" > /dev/null 2>&1
+"$tool" "${base[@]}" --no-planner --static 2P2D --fleet-slowdown 1.5 --output-json "$work/s2.json" > /dev/null 2>&1
+check "fleet slowdown: TTFT and ITL grow by about the factor" python3 - "$work/s1.json" "$work/s2.json" <<'EOF'
+import json, sys
+a = json.load(open(sys.argv[1]))["fleets"][0]
+b = json.load(open(sys.argv[2]))["fleets"][0]
+assert b["itl_ms"]["p50"] >= 1.4 * a["itl_ms"]["p50"], (a["itl_ms"], b["itl_ms"])
+assert b["ttft_ms"]["p50"] > a["ttft_ms"]["p50"]
+assert b["attainment"] < a["attainment"]
 EOF
 
 if [ "$fails" -ne 0 ]; then
