@@ -32,7 +32,7 @@ expect 2 "'attainment_target' must be in (0, 1], got 1.5" "$tool" "${base[@]}" -
 expect 2 "'cost_tolerance' must be >= 0, got -1" "$tool" "${base[@]}" --cost-tolerance -1
 expect 2 "--max-gpu-budget must be a number of GPUs (>= 1) for a search, got -1" "$tool" "${base[@]}" --max-gpu-budget -1
 expect 2 "planner_search: error: --max-gpu-budget (1) cannot hold min_endpoint (1)" "$tool" "${base[@]}" --max-gpu-budget 1
-expect 2 "unknown --policy 'bogus' (known: throughput)" "$tool" "${base[@]}" --policy bogus
+expect 2 "unknown --policy 'bogus' (known: attainment, load, throughput)" "$tool" "${base[@]}" --policy bogus
 expect 2 "--policy and --no-planner contradict each other" "$tool" "${base[@]}" --policy throughput --no-planner
 expect 2 "--only '9P9D' is not a candidate (16 candidates: static fleets within --max-gpu-budget 6 named like 3P1D, and planner-<policy>)" \
   "$tool" "${base[@]}" --only 9P9D
