@@ -4,9 +4,10 @@
 // The loop of Dynamo's SLA planner (ai-dynamo/dynamo components/src/dynamo/planner/utils/
 // planner_core.py: every adjustment interval read the frontend's metrics, observe, plan, scale),
 // with this project's rules for bad data: an interval whose metrics are missing or unusable is
-// skipped with one log line and the fleet is left as it is. Any policy of make_policy() runs
+// skipped with one log line and the fleet is left as it is. Any policy of make_planning_policy() runs
 // here: the throughput rules every adjustment interval, the load-based rules every load tick on
-// vLLM's per-engine gauges (WorkerMetricsReader).
+// vLLM's per-engine gauges (WorkerMetricsReader), the attainment policy every adjustment interval
+// (simulating the deployment on the profile; the per-engine gauges are used when present).
 #include <pthread.h>
 #include <signal.h>
 
@@ -42,6 +43,7 @@
 #include "sla_planner/live/virtual_connector.hpp"
 #include "sla_planner/live/worker_metrics_reader.hpp"
 #include "sla_planner/planner/make_policy.hpp"
+#include "sla_planner/sim/planning_policies.hpp"
 #include "sla_planner/planner/planner.hpp"
 #include "sla_planner/planner/profile_perf_model.hpp"
 
@@ -90,8 +92,12 @@ struct RunSettings {
   /// Kubernetes: services used when no service declares subComponentType prefill / decode.
   std::string prefill_component_name;
   std::string decode_component_name;
-  /// Planning policy, one of policy_names() (make_policy).
+  /// Planning policy, one of planning_policy_names() (make_planning_policy).
   std::string policy = "throughput";
+  /// Attainment policy: share of requests that must meet both targets, and the seconds a new
+  /// engine takes to serve (its model of the deployment).
+  double attainment_target = 0.95;
+  double startup_delay_s = 60;
   /// Load policy: the label of vLLM's gauges that tells prefill from decode engines, and its values.
   std::string worker_kind_label = "dynamo_component";
   std::string prefill_worker_kind = "prefill";
@@ -131,7 +137,11 @@ struct RunSettings {
                                "Kubernetes: prefill service when none has subComponentType prefill"));
       t.push_back(text_setting("decode_component_name", &R::decode_component_name,
                                "Kubernetes: decode service when none has subComponentType decode"));
-      t.push_back(text_setting("policy", &R::policy, "Planning policy: " + joined(policy_names())));
+      t.push_back(text_setting("policy", &R::policy, "Planning policy: " + joined(planning_policy_names())));
+      t.push_back(real_setting("attainment_target", &R::attainment_target, SettingRule::above_at_most(0, 1),
+                               "Attainment policy: share of requests (0..1] to meet both targets"));
+      t.push_back(real_setting("startup_delay_s", &R::startup_delay_s, SettingRule::at_least(0),
+                               "Attainment policy: seconds from scaling up until a new engine serves"));
       t.push_back(text_setting("worker_kind_label", &R::worker_kind_label,
                                "Load policy: label of vLLM's gauges telling prefill from decode engines"));
       t.push_back(text_setting("prefill_worker_kind", &R::prefill_worker_kind,
@@ -156,7 +166,7 @@ struct RunSettings {
     url("etcd_endpoints", etcd_endpoints);
     if (environment == Environment::kubernetes && graph_deployment_name.empty())
       throw SettingError("graph_deployment_name", "'graph_deployment_name' must be set for environment kubernetes");
-    const auto& names = policy_names();
+    const auto& names = planning_policy_names();
     if (std::find(names.begin(), names.end(), policy) == names.end())
       throw SettingError("policy", "'policy' must be one of " + joined(names) + ", got '" + policy + "'");
   }
@@ -357,7 +367,27 @@ int run(int argc, char** argv) {
   const Profile profile = load_profile(s.profile_results_dir.empty() ? default_profile_dir() : s.profile_results_dir, root);
   LoadPolicyParams load = o.load;
   if (!(load.max_kv_tokens > 0)) load.max_kv_tokens = profile.decode.max_kv_tokens;  // the profile's engine
-  std::unique_ptr<PlanningPolicy> policy = make_policy(s.policy, c, ProfilePerfModel(profile), load);
+  // The attainment policy simulates the deployment with the replay's default model (vLLM's chunked
+  // prefill and prefix caching, Dynamo's round-robin router) on this profile.
+  const ProfilePerfModel perf(profile);
+  ReplayOptions model_options;
+  model_options.ttft_ms = c.ttft_ms;
+  model_options.itl_ms = c.itl_ms;
+  model_options.interval_s = c.adjustment_interval_s;
+  model_options.startup_delay_s = s.startup_delay_s;
+  model_options.prefill_model = PrefillModel::chunked;
+  model_options.prefix_cache_tokens = static_cast<std::int64_t>(profile.decode.max_kv_tokens);
+  model_options.router = PrefillRouter::round_robin;
+  model_options.prefill_fixed_latency_ms = estimate_prefill_fixed_latency_ms(profile);
+  const FleetSimulator<> model(ProfileServiceModel(perf), model_options,
+                               PrefillCostModel(profile.prefill, model_options.prefill_fixed_latency_ms));
+  PolicyParams params;
+  params.load = load;
+  params.attainment.attainment_target = s.attainment_target;
+  std::unique_ptr<PlanningPolicy> policy = make_planning_policy(s.policy, c, perf, model, params);
+  // Per-engine gauges: required by the load policy (no decision without them), used by the
+  // attainment policy when present (a reported backlog).
+  const bool needs_loads = s.policy == "load";
   const double tick_s = policy->tick_interval_s();
 
   HttpOptions http;
@@ -470,7 +500,7 @@ int run(int argc, char** argv) {
         wa.kv_usage = prom.query(WorkerMetricsReader::kv_usage_query());
       }
       workers = worker_reader.read(wa, last_isl, load.max_kv_tokens);
-      if (workers.skip) {
+      if (workers.skip && needs_loads) {
         reading.skip = PrometheusError{workers.skip->kind, "per-engine metrics: " + workers.skip->message};
         reading.metrics.reset();
       }
@@ -506,7 +536,7 @@ int run(int argc, char** argv) {
 
       WorkerCounts ready = current;
       FleetObservation obs;
-      if (policy->wants_worker_loads()) {
+      if (policy->wants_worker_loads() && !workers.skip) {
         ready = {static_cast<long long>(workers.prefill.size()), static_cast<long long>(workers.decode.size())};
         obs = FleetObservation::from_metrics(m, iv, current, ready);
         obs.prefill_workers = workers.prefill;
@@ -523,6 +553,7 @@ int run(int argc, char** argv) {
       } else {
         obs = FleetObservation::from_metrics(m, iv, current, current);
       }
+      obs.start_s = static_cast<double>(step - 1) * iv;  // the planner's own clock, in intervals
       // The interval's distributions, for policies that use them; means-only policies ignore them, so
       // a missing or differently bucketed histogram is left empty rather than skipping the interval.
       const struct {
@@ -580,7 +611,7 @@ int run(int argc, char** argv) {
                            {"decode_engine_capacity", d.decode_engine_capacity},
                            {"prefill_correction", d.prefill_correction}, {"decode_correction", d.decode_correction},
                            {"budget_limited", d.budget_limited}, {"notes", d.notes}};
-        if (policy->wants_worker_loads()) {
+        if (s.policy != "throughput") {
           std::string why;
           for (const std::string& n : d.notes) why += (why.empty() ? "" : "; ") + n;
           text += "; decided " + std::to_string(d.num_prefill) + "P" + std::to_string(d.num_decode) + "D (" + why + ")";
@@ -599,7 +630,7 @@ int run(int argc, char** argv) {
           current = {d.num_prefill, d.num_decode};
         exporter.count("dynamo_planner_decisions_total", "outcome", to_string(res.outcome));
         // The forecast is per throughput interval (the load policy's floor runs on its own interval).
-        const double forecast_s = !policy->wants_worker_loads() ? iv
+        const double forecast_s = !needs_loads ? iv
                                   : load.throughput_interval_s > 0 ? load.throughput_interval_s
                                                                    : c.adjustment_interval_s;
         exporter.gauge("dynamo_planner_predicted_request_rate", d.predicted_num_req / forecast_s);

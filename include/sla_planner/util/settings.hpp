@@ -57,7 +57,7 @@ private:
 
 /// The valid range of a numeric setting.
 struct SettingRule {
-  enum class Op { Any, Greater, AtLeast, AtLeastOrMinusOne, Between };
+  enum class Op { Any, Greater, AtLeast, AtLeastOrMinusOne, Between, AboveAtMost };
   Op op = Op::Any;
   double bound = 0, upper = 0;
 
@@ -67,6 +67,8 @@ struct SettingRule {
   /// >= b, or exactly -1 (a "none" marker, e.g. no GPU budget).
   static SettingRule at_least_or_minus_one(double b) { return {Op::AtLeastOrMinusOne, b, 0}; }
   static SettingRule between(double lo, double hi) { return {Op::Between, lo, hi}; }
+  /// > lo and <= hi, e.g. a share in (0, 1].
+  static SettingRule above_at_most(double lo, double hi) { return {Op::AboveAtMost, lo, hi}; }
 
   /// True when v satisfies the rule (NaN never does; reals must be finite).
   bool admits(double v) const {
@@ -77,10 +79,11 @@ struct SettingRule {
       case Op::AtLeast: return v >= bound;
       case Op::AtLeastOrMinusOne: return v >= bound || v == -1;
       case Op::Between: return v >= bound && v <= upper;
+      case Op::AboveAtMost: return v > bound && v <= upper;
     }
     return false;
   }
-  /// "> 0", ">= 1", ">= 1 or -1 (none)", "in [0, 1]".
+  /// "> 0", ">= 1", ">= 1 or -1 (none)", "in [0, 1]", "in (0, 1]".
   std::string text(const std::string& minus_one_means = "none") const {
     switch (op) {
       case Op::Any: return "a finite number";
@@ -88,6 +91,7 @@ struct SettingRule {
       case Op::AtLeast: return ">= " + format_number(bound);
       case Op::AtLeastOrMinusOne: return ">= " + format_number(bound) + " or -1 (" + minus_one_means + ")";
       case Op::Between: return "in [" + format_number(bound) + ", " + format_number(upper) + "]";
+      case Op::AboveAtMost: return "in (" + format_number(bound) + ", " + format_number(upper) + "]";
     }
     return "";
   }
