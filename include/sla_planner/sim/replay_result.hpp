@@ -31,8 +31,6 @@ struct ReplayInterval {
   double start_s = 0;              ///< seconds from the start of interval 0
   std::size_t arrivals = 0;        ///< requests that arrived in the interval
   std::size_t good = 0;            ///< of those, requests that met both targets
-  std::size_t ttft_met = 0;        ///< of those, requests whose TTFT met its target
-  std::size_t itl_met = 0;         ///< of those, requests whose ITL met its target
   double mean_ttft_ms = 0;         ///< mean TTFT of first tokens delivered in the interval (NaN if none)
   double mean_itl_ms = 0;          ///< mean ITL of requests finished in the interval (NaN if none)
   long long prefill_workers = 0;   ///< prefill workers deployed (starting or ready) at the interval's start

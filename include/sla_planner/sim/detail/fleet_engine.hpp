@@ -231,7 +231,6 @@ private:
     std::size_t arrivals = 0, good = 0, first_tokens = 0, itl_n = 0, done = 0;
     std::int64_t prompt_tokens = 0, cached_tokens = 0;
     double isl = 0, osl = 0, ttft = 0, itl = 0, duration_s = 0;
-    std::size_t ttft_met = 0, itl_met = 0;
     bool has_snapshot = false;
     long long p = 0, d = 0, rp = 0, rd = 0, gpus = 0;
   };
@@ -792,11 +791,8 @@ private:
         t.itl_h.add(itl / 1000.0, static_cast<double>(out - 1));
       }
     }
-    IntervalAcc& by_arrival = acc(interval_of(req_[r].arrival_ms));
-    by_arrival.ttft_met += ttft_ok;
-    by_arrival.itl_met += itl_ok;
     if (good) {
-      ++by_arrival.good;
+      ++acc(interval_of(req_[r].arrival_ms)).good;
       if (scored) ++good_;
     }
     scored_ += scored;
@@ -884,8 +880,6 @@ private:
       o.start_s = static_cast<double>(k) * s_.interval_s;
       o.arrivals = a.arrivals;
       o.good = a.good;
-      o.ttft_met = a.ttft_met;
-      o.itl_met = a.itl_met;
       o.prompt_tokens = a.prompt_tokens;
       o.cached_tokens = a.cached_tokens;
       o.mean_ttft_ms = a.first_tokens ? a.ttft / static_cast<double>(a.first_tokens) : nan;
