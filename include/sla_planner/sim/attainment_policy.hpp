@@ -62,7 +62,7 @@
 
 namespace sla_planner {
 
-/// What one candidate fleet's simulation showed (shares are fractions; NaN without requests).
+/// What one candidate fleet's simulation showed (shares are fractions; 1 when no request fell in the window).
 struct CandidateOutcome {
   WorkerCounts fleet;
   double early = 0;       ///< requests arriving before the start-up delay ends
