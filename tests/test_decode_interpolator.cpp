@@ -1,6 +1,7 @@
 // DecodeInterpolator against SciPy 1.10.1 / NumPy 1.24 golden grids and Dynamo's lookups.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -189,6 +190,20 @@ TEST_CASE("Exact mode evaluates the interpolant at the query and searches kv_usa
   const auto none = exact.find_best_throughput_per_gpu(1, 3150);
   CHECK(none.kv_usage == 0);
   CHECK(none.itl_ms > 1);
+}
+
+TEST_CASE("DecodeInterpolator::itl_exact is evaluate_exact's ITL, bit for bit, inside and outside the hull") {
+  const Profile p = load_profile(profile_path("H200_TP1P_TP1D"));
+  const DecodeInterpolator d(p.decode);
+  int outside = 0;
+  for (double kv = -0.1; kv <= 1.1; kv += 0.013)
+    for (double ctx = -100; ctx <= 1.2 * d.max_context_length(); ctx += d.max_context_length() / 37) {
+      INFO("kv " << kv << ", context " << ctx);
+      CHECK(d.itl_exact(kv, ctx) == d.evaluate_exact(kv, ctx).first);
+      const double x = std::min(std::max(kv, 0.0), 1.0), y = std::min(std::max(ctx, 0.0), d.max_context_length());
+      if (std::isnan(d.interpolant()(x, y, 0))) ++outside;
+    }
+  CHECK(outside > 0);  // the nearest-point rule was exercised
 }
 
 TEST_CASE("DecodeInterpolator: options and data errors") {

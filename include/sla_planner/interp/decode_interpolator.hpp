@@ -140,6 +140,14 @@ public:
     }
     return {itl, thpt};
   }
+  /// The ITL half of evaluate_exact alone (the same value; half the work: one point location and
+  /// one patch instead of two). The simulator's decode step time.
+  double itl_exact(double kv_usage, double context_length) const {
+    const double x = clamp(kv_usage, kv_axis_.front(), kv_axis_.back());
+    const double y = clamp(context_length, context_axis_.front(), context_axis_.back());
+    const double itl = interp_(x, y, 0);
+    return std::isnan(itl) ? interp_.values()(nearest_point(x, y), 0) : itl;
+  }
 
 private:
   static DecodeInterpolatorOptions validated(const DecodeInterpolatorOptions& o) {

@@ -52,7 +52,7 @@ public:
   /// requests hold `mean_context` tokens on average: the interpolant at the point itself
   /// (DecodeInterpolator::evaluate_exact), not its grid.
   double decode_step_ms(double kv_usage, double mean_context) const {
-    return s_->decode.evaluate_exact(kv_usage, mean_context).first;
+    return s_->decode.itl_exact(kv_usage, mean_context);
   }
   /// KV-cache capacity of one decode engine (tokens).
   double max_kv_tokens() const noexcept { return s_->decode.max_kv_tokens(); }
