@@ -69,6 +69,11 @@ struct CandidateOutcome {
   double late = 0;        ///< requests arriving after it, to the end of the horizon
   double late_ttft = 0;   ///< of the late ones, share not missing a target because of prefill
   double late_itl = 0;    ///< of the late ones, share not missing a target because of decode
+  /// The replay stopped once the share of late (early) requests meeting both targets was sure to
+  /// stay below `late_below` (`early_below`); the shares above are then of the requests counted
+  /// by then.
+  bool partial = false;
+  double late_below = 2, early_below = 2;
 };
 
 /// The attainment-targeting policy (see the file comment). `Service` and `Perf` as for
@@ -151,20 +156,29 @@ public:
     d.prefill_correction = factor_;
     d.decode_correction = factor_;
 
-    // 4. Search from the deployed fleet.
+    // 4. Search from the deployed fleet (replayed in full: the others are judged against it).
     evaluated_.clear();
     sims_ = 0;
-    const CandidateOutcome* cur = evaluate(deployed, obs);
-    const CandidateOutcome cur_out = *cur;
+    const CandidateOutcome cur_out = *evaluate(deployed, obs, 0, 0);
     const double target = params_.attainment_target;
     double level = target;  // what a fleet must reach (lowered below when out of reach)
-    auto meets = [&](const CandidateOutcome& o) {
-      if (!(o.late >= level)) return false;
-      const bool fewer = o.fleet.prefill < deployed.prefill || o.fleet.decode < deployed.decode;
-      return !fewer || !(o.early < std::min(level, cur_out.early - 0.005));
+    // The shares fleet `c` must reach: `level` after the start-up delay; before it, for a fleet
+    // with fewer engines than deployed, no worse than keeping them (0: no requirement).
+    auto need_early = [&](WorkerCounts c) {
+      const bool fewer = c.prefill < deployed.prefill || c.decode < deployed.decode;
+      return fewer ? std::min(level, cur_out.early - 0.005) : 0.0;
     };
+    auto meets = [&](const CandidateOutcome& o) {
+      if (o.partial || !(o.late >= level)) return false;
+      const double e = need_early(o.fleet);
+      return !(e > 0) || !(o.early < e);
+    };
+    // Fleet `c` simulated as far as it takes to tell whether it meets the requirement (null: over
+    // the simulation limit or the budget).
+    auto judge = [&](WorkerCounts c) { return evaluate(c, obs, level, need_early(c)); };
     WorkerCounts at = deployed;
     // Up: add an engine of each kind whose target is missed until the fleet meets the target.
+    // (A fleet found short part-way through its replay is judged on the requests counted by then.)
     while (!meets(evaluated_.at(key(at)))) {
       const CandidateOutcome& here = evaluated_.at(key(at));
       const bool more_p = here.late_ttft < target, more_d = here.late_itl < target;
@@ -176,15 +190,24 @@ public:
         (here.late_ttft <= here.late_itl ? c.prefill : c.decode) += 1;
         if (!fits(c)) break;
       }
-      if (!evaluate(c, obs)) break;
+      if (!judge(c)) break;
       at = c;
     }
     // Out of reach within the budget: aim at one point below the best simulated attainment, so
-    // that engines adding less than that are not kept.
+    // that engines adding less than that are not kept. Fleets whose replay stopped early are
+    // replayed in full where they could be the best or within a point of it.
     const bool reachable = meets(evaluated_.at(key(at)));
     if (!reachable) {
+      evaluate(at, obs, 0, 0);
       double top = 0;
-      for (const auto& [k, o] : evaluated_) top = std::max(top, o.late);
+      for (;;) {
+        const CandidateOutcome* open = nullptr;
+        for (const auto& [k, o] : evaluated_)
+          if (!o.partial) top = std::max(top, o.late);
+        for (const auto& [k, o] : evaluated_)
+          if (o.partial && o.late_below > top - 0.01) open = &o;
+        if (!open || !evaluate(open->fleet, obs, top - 0.01, 0)) break;
+      }
       level = top - 0.01;
       at = best_evaluated();
     }
@@ -200,7 +223,7 @@ public:
           WorkerCounts c = at;
           (prefill ? c.prefill : c.decode) -= 1;
           if ((prefill ? c.prefill : c.decode) < std::max<long long>(1, config_.min_endpoint)) continue;
-          const CandidateOutcome* o = evaluate(c, obs);
+          const CandidateOutcome* o = judge(c);
           if (o && meets(*o)) next = c;
         }
         if (!next) break;
@@ -373,16 +396,21 @@ private:
     if (cache_on_ && hit_rate_ > 0) {
       work_.hash_offsets.reserve(total + 1);
       work_.hash_offsets.push_back(0);
-      std::uint64_t fresh = std::uint64_t(1) << 40;
+      // Only the shared blocks are listed: a prompt's other blocks would be unique, never hit and
+      // only churn the caches (which hold far more than the shared run), so the simulator is told
+      // of none of them — the same hits for much less work.
       for (std::size_t i = 0; i < total; ++i) {
         const std::int64_t len = work_.requests[i].isl;
         const std::int64_t blocks = (len + block_ - 1) / block_;
-        const auto shared = static_cast<std::int64_t>(std::floor(hit_rate_ * static_cast<double>(len) / static_cast<double>(block_) + 0.5));
-        for (std::int64_t b = 0; b < blocks; ++b)
-          work_.block_hashes.push_back(b < shared ? static_cast<std::uint64_t>(b + 1) : fresh++);
+        const auto shared = std::min(blocks, static_cast<std::int64_t>(std::floor(hit_rate_ * static_cast<double>(len) / static_cast<double>(block_) + 0.5)));
+        for (std::int64_t b = 0; b < shared; ++b) work_.block_hashes.push_back(static_cast<std::uint64_t>(b + 1));
         work_.hash_offsets.push_back(work_.block_hashes.size());
       }
     }
+    early_total_ = late_total_ = 0;
+    for (const ReplayRequest& r : work_.requests)
+      if (r.arrival_ms >= startup_ms_) ++late_total_;
+      else if (r.arrival_ms >= 0) ++early_total_;
     warm_.requests.assign(work_.requests.begin(), work_.requests.begin() + static_cast<std::ptrdiff_t>(n_warm));
     warm_.hash_offsets.clear();
     warm_.block_hashes.clear();
@@ -416,10 +444,18 @@ private:
   }
 
   /// Simulates fleet `c` (from the deployed one: engines added start now, engines removed are
-  /// the starting ones first, then ready ones); memoised per decision. Null over the limit.
-  const CandidateOutcome* evaluate(WorkerCounts c, const FleetObservation& obs) {
+  /// the starting ones first, then ready ones), far enough to tell whether the shares of late and
+  /// early requests meeting both targets reach `late_need` and `early_need` (0: in full);
+  /// memoised per decision (an earlier replay is reused when it answers that). Null over the
+  /// simulation limit or the budget.
+  const CandidateOutcome* evaluate(WorkerCounts c, const FleetObservation& obs, double late_need, double early_need) {
     const auto it = evaluated_.find(key(c));
-    if (it != evaluated_.end()) return &it->second;
+    if (it != evaluated_.end()) {
+      const CandidateOutcome& o = it->second;
+      const bool known = !o.partial || (late_need > 0 && o.late_below <= late_need) ||
+                         (early_need > 0 && o.early_below <= early_need);
+      if (known) return &o;
+    }
     if (sims_ >= params_.max_simulations || !fits(c)) return nullptr;
     ++sims_;
     const double first = work_.requests.front().arrival_ms;  // −warm-up, in ms
@@ -448,25 +484,37 @@ private:
     ReplayTally t;
     t.warm_from_ms = t.split_ms = 0;
     t.late_from_ms = startup_ms_;
+    // A share below `need` is certain once more than (1 − need) of the window's requests missed.
+    auto limit = [](double need, std::size_t total) {
+      return need > 0 ? static_cast<std::size_t>(std::floor((1.0 - need) * static_cast<double>(total))) : SIZE_MAX;
+    };
+    t.late_miss_limit = limit(late_need, late_total_);
+    t.early_miss_limit = limit(early_need, early_total_);
     sim_.run_from(work_, WorkerCounts{rp, rd}, std::move(sp), std::move(sd), factor_, factor_, &t);
     CandidateOutcome o;
     o.fleet = c;
+    o.partial = t.stopped();
+    if (t.late_stop) o.late_below = late_need;
+    if (t.early_stop) o.early_below = early_need;
     auto share = [](std::size_t a, std::size_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 1.0; };
     o.early = share(t.early_good, t.early);
     o.late = share(t.late_good, t.late);
     o.late_ttft = share(t.late_prefill_ok, t.late);
     o.late_itl = share(t.late_decode_ok, t.late);
-    return &evaluated_.emplace(key(c), o).first->second;
+    CandidateOutcome& slot = evaluated_[key(c)];
+    slot = o;
+    return &slot;
   }
   /// When no fleet meets the target: the cheapest of those within one percentage point of the
   /// best simulated attainment (more engines for a sliver of attainment waste GPUs), then the
   /// higher attainment.
   WorkerCounts best_evaluated() const {
     double top = 0;
-    for (const auto& [k, o] : evaluated_) top = std::max(top, o.late);
+    for (const auto& [k, o] : evaluated_)
+      if (!o.partial) top = std::max(top, o.late);
     const CandidateOutcome* best = nullptr;
     for (const auto& [k, o] : evaluated_) {
-      if (o.late < top - 0.01) continue;
+      if (o.partial || o.late < top - 0.01) continue;
       const long long g = config_.gpus(o.fleet.prefill, o.fleet.decode);
       const long long bg = best ? config_.gpus(best->fleet.prefill, best->fleet.decode) : 0;
       if (!best || g < bg || (g == bg && o.late > best->late)) best = &o;
@@ -514,6 +562,7 @@ private:
   ReplayWorkload work_;  // the horizon: warm-up (negative times) then the horizon
   ReplayWorkload warm_;  // its warm-up requests alone
   std::size_t backlog_ = 0;  // requests queued for prefill, added at the start of the horizon
+  std::size_t early_total_ = 0, late_total_ = 0;  // requests arriving before / after the start-up delay
   std::map<std::uint64_t, CandidateOutcome> evaluated_;
   int sims_ = 0;
   double now_s_ = 0;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace sla_planner {
 
@@ -21,6 +22,12 @@ struct ReplayTally {
   std::size_t late = 0, late_good = 0;    ///< late requests; of those, meeting both targets
   std::size_t late_prefill_ok = 0;  ///< late requests with no TTFT miss counted against prefill
   std::size_t late_decode_ok = 0;   ///< late requests meeting ITL with no TTFT miss counted against decode
+  /// The replay stops as soon as more late (early) requests than this have missed a target: a
+  /// caller that only asks whether a share is reached learns "no" without replaying the rest.
+  /// The counts above are then partial. SIZE_MAX: never.
+  std::size_t late_miss_limit = SIZE_MAX, early_miss_limit = SIZE_MAX;
+  bool late_stop = false, early_stop = false;  ///< which limit stopped the replay
+  bool stopped() const noexcept { return late_stop || early_stop; }
 };
 
 }  // namespace sla_planner

@@ -129,7 +129,7 @@ public:
     else if constexpr (Controller::dynamic) push(tick_time(1), kTick, 1, 0);
 
     std::size_t next = 0;
-    while (finished_ < n) {
+    while (finished_ < n && !(s_.tally && s_.tally->stopped())) {
       if (next < n && (heap_.empty() || req_[next].arrival_ms < heap_.top().t)) {
         now_ = req_[next].arrival_ms;
         on_arrival(static_cast<std::uint32_t>(next++));
@@ -820,10 +820,12 @@ private:
     if (a < t.late_from_ms) {
       ++t.early;
       t.early_good += good;
+      if (t.early - t.early_good > t.early_miss_limit) t.early_stop = true;
       return;
     }
     ++t.late;
     t.late_good += good;
+    if (t.late - t.late_good > t.late_miss_limit) t.late_stop = true;
     const bool decode_wait = !ttft_ok && dstart_[r] - darrive_[r] > ttft_[r] - s_.ttft_ms;
     t.late_prefill_ok += ttft_ok || decode_wait;
     t.late_decode_ok += itl_ok && !decode_wait;
