@@ -79,6 +79,35 @@ TEST_CASE("attainment: parameters are validated with the field named") {
   p.max_simulations = 0;
   CHECK_THROWS_WITH(p.validate(), Catch::Matchers::Contains("max_simulations"));
   CHECK_THROWS_AS(Policy(config(), p, FixedPerf{}, model()), std::invalid_argument);
+  p = AttainmentParams{};
+  p.max_draws = 0;
+  CHECK_THROWS_WITH(p.validate(), Catch::Matchers::Contains("max_draws"));
+}
+
+TEST_CASE("attainment: a light load is drawn again until enough requests are simulated") {
+  auto notes = [](const Decision& d) {
+    std::string all;
+    for (const std::string& n : d.notes) all += n + "\n";
+    return all;
+  };
+  // 2 req/s: about 40 requests arrive after the 20-s start-up delay in one draw; 1000 wanted,
+  // at most 8 draws.
+  Policy light(config(), {}, FixedPerf{}, model());
+  const std::string a = notes(light.decide(observe(2, {1, 1})));
+  INFO(a);
+  CHECK_THAT(a, Catch::Matchers::Contains("(8 draws)"));
+  // 80 req/s: 1600 after the delay in one draw.
+  Policy heavy(config(), {}, FixedPerf{}, model());
+  const std::string b = notes(heavy.decide(observe(80, {2, 1})));
+  INFO(b);
+  CHECK_THAT(b, !Catch::Matchers::Contains("draws"));
+  // 20 req/s: about 400 per draw, so three draws.
+  AttainmentParams one;
+  one.max_draws = 1;
+  Policy single(config(), one, FixedPerf{}, model());
+  CHECK_THAT(notes(single.decide(observe(20, {1, 1}))), !Catch::Matchers::Contains("draws"));
+  Policy three(config(), {}, FixedPerf{}, model());
+  CHECK_THAT(notes(three.decide(observe(20, {1, 1}))), Catch::Matchers::Contains("(3 draws)"));
 }
 
 TEST_CASE("attainment: the cheapest fleet that meets the target, from the load it sees") {

@@ -942,3 +942,46 @@ TEST_CASE("run_from: an engine starting mid-replay takes requests only once it i
   CHECK(t.early_good < t.early);
   CHECK(t.late_good > 0);
 }
+
+TEST_CASE("run_from: a tally's miss limit stops the replay as soon as it is exceeded") {
+  // 100 req/s on one prefill engine that serves 66.7 req/s: after the first second every request
+  // misses the 100-ms TTFT.
+  std::vector<ReplayRequest> reqs;
+  for (int i = 0; i < 2000; ++i) reqs.push_back({10.0 * i, 1000, 2});
+  ReplayWorkload w;
+  w.requests = reqs;
+  const FleetSimulator<LinearService> sim(LinearService{}, opts(100, 100));
+  auto tally = [] {
+    ReplayTally t;
+    t.warm_from_ms = t.split_ms = 0;
+    t.late_from_ms = 5000;  // early: the first 500 requests, late: the other 1500
+    return t;
+  };
+  ReplayTally full = tally();
+  sim.run_from(w, {1, 1}, {}, {}, 1.0, 1.0, &full);
+  CHECK_FALSE(full.stopped());
+  CHECK(full.early == 500);
+  CHECK(full.late == 1500);
+  REQUIRE(full.late - full.late_good > 100);
+  // Stops at the 101st late miss; the counts are those of the requests finished by then.
+  ReplayTally late = tally();
+  late.late_miss_limit = 100;
+  sim.run_from(w, {1, 1}, {}, {}, 1.0, 1.0, &late);
+  CHECK(late.late_stop);
+  CHECK_FALSE(late.early_stop);
+  CHECK(late.late - late.late_good == 101);
+  CHECK(late.late < full.late);
+  // The early limit likewise; a limit never exceeded changes nothing.
+  ReplayTally early = tally();
+  early.early_miss_limit = 10;
+  sim.run_from(w, {1, 1}, {}, {}, 1.0, 1.0, &early);
+  CHECK(early.early_stop);
+  CHECK(early.early - early.early_good == 11);
+  ReplayTally loose = tally();
+  loose.late_miss_limit = 1500;
+  loose.early_miss_limit = 500;
+  sim.run_from(w, {1, 1}, {}, {}, 1.0, 1.0, &loose);
+  CHECK_FALSE(loose.stopped());
+  CHECK(loose.late_good == full.late_good);
+  CHECK(loose.early_good == full.early_good);
+}

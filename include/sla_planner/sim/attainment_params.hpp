@@ -5,6 +5,7 @@
 // its default here and validate() names the field and its range.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "sla_planner/util/checks.hpp"
@@ -26,6 +27,13 @@ struct AttainmentParams {
   /// Correct the simulated prefill and decode times from the observed mean TTFT and ITL against
   /// what the simulation predicted for the same tick (off with PlannerConfig::no_correction too).
   bool correct = true;
+  /// Fewest requests arriving after the start-up delay that a decision's simulation holds: a light
+  /// load is drawn again (fresh arrivals and lengths, the same starting state) until the draws hold
+  /// this many, at most max_draws times, so that its attainment is not judged on a handful of
+  /// requests (with 200, one request is half a percentage point).
+  std::size_t min_late_requests = 1000;
+  /// Most draws of the horizon's workload per decision (>= 1).
+  int max_draws = 8;
   /// Most candidate fleets simulated per decision (>= 1).
   int max_simulations = 24;
   /// Seed of the arrival draw (the same seed for every candidate, so they are compared on the same
@@ -37,6 +45,7 @@ struct AttainmentParams {
     if (!(attainment_target > 0 && attainment_target <= 1))
       throw_param_error("attainment_target", "in (0, 1]", attainment_target);
     check_non_negative("warmup_s", warmup_s);
+    check_at_least("max_draws", max_draws, 1);
     check_at_least("max_simulations", max_simulations, 1);
   }
 };

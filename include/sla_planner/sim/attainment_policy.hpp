@@ -25,7 +25,9 @@
 //     histograms, scaled to their observed means; with prefix caching in the model, each prompt
 //     shares a leading run of blocks in the observed hit-rate proportion. When the engines report
 //     their queues, the queued prefill requests arrive at the start of the horizon (a backlog
-//     the candidate must drain).
+//     the candidate must drain). A light load is drawn several times (fresh arrivals and
+//     lengths from the same state) until the draws hold AttainmentParams::min_late_requests
+//     requests after the start-up delay; a candidate's shares are over all draws.
 //  3. Correction. The warm-up (the last tick's load on the ready fleet) is what the model predicts
 //     for the tick just observed; observed / predicted mean ITL moves one slowdown factor of the
 //     simulated engines (square root of the ratio per tick, the ratio limited to 0.8..1.25).
@@ -136,11 +138,16 @@ public:
       return std::max({0.0, trend, ahead});
     };
     build_workload(warm, horizon_s, rate_at, obs);
+    std::size_t simulated = 0;
+    for (const ReplayWorkload& w : draws_) simulated += w.requests.size();
     d.notes.push_back("attainment: rate " + fmt(rate) + " req/s observed, forecast " + fmt(forecast_rate) +
-                      " req/s, " + std::to_string(work_.requests.size()) + " requests simulated over " + fmt(warm) +
+                      " req/s, " + std::to_string(simulated) + " requests simulated over " + fmt(warm) +
                       " s warm-up + " + fmt(horizon_s) + " s horizon" +
-                      (backlog_ ? ", " + std::to_string(backlog_) + " of them the reported prefill backlog" : std::string()));
-    if (work_.requests.empty()) {
+                      (draws_.size() > 1 ? " (" + std::to_string(draws_.size()) + " draws)" : std::string()) +
+                      (backlog_ ? ", " + std::to_string(backlog_) + " of them the reported prefill backlog" +
+                                      (draws_.size() > 1 ? std::string(" (in each draw)") : std::string())
+                                : std::string()));
+    if (draws_.front().requests.empty()) {
       WorkerCounts least{config_.min_endpoint, config_.min_endpoint};
       d.notes.push_back("attainment: no load forecast; scaling to the minimum");
       return finish(d, within_budget(least), obs.deployed);
@@ -345,12 +352,45 @@ private:
     return out;
   }
 
+  /// The horizon's workload: one draw (see build_draw), repeated with fresh arrivals and lengths
+  /// until the draws hold AttainmentParams::min_late_requests requests after the start-up delay
+  /// (at most max_draws), so that a light load's attainment is measured on enough requests.
   template <class Rate>
   void build_workload(double warm_s, double horizon_s, Rate rate_at, const FleetObservation& obs) {
-    work_.requests.clear();
-    work_.block_hashes.clear();
-    work_.hash_offsets.clear();
-    std::uint64_t state = params_.seed;
+    backlog_ = 0;
+    double queued_tokens = 0, queued_requests = 0;
+    for (const WorkerLoad& w : obs.prefill_workers) {
+      if (std::isfinite(w.queued_prefill_tokens) && w.queued_prefill_tokens > 0) queued_tokens += w.queued_prefill_tokens;
+      if (std::isfinite(w.queued_requests) && w.queued_requests > 0) queued_requests += w.queued_requests;
+    }
+    if (queued_tokens >= 1) {
+      const double count = queued_requests >= 1 ? std::round(queued_requests) : std::ceil(queued_tokens / isl_mean_);
+      backlog_ = static_cast<std::size_t>(std::min(count, 200000.0));
+      backlog_isl_ = std::max<std::int64_t>(1, std::llround(queued_tokens / static_cast<double>(backlog_)));
+    }
+    early_total_ = late_total_ = 0;
+    std::size_t used = 0;
+    for (int k = 0; k < params_.max_draws; ++k) {
+      if (static_cast<std::size_t>(k) == draws_.size()) draws_.emplace_back();
+      const std::size_t n_warm = build_draw(draws_[static_cast<std::size_t>(k)], static_cast<std::uint64_t>(k), warm_s, horizon_s, rate_at);
+      if (k == 0) warm_part(draws_[0], n_warm);
+      used = static_cast<std::size_t>(k) + 1;
+      for (const ReplayRequest& r : draws_[static_cast<std::size_t>(k)].requests)
+        if (r.arrival_ms >= startup_ms_) ++late_total_;
+        else if (r.arrival_ms >= 0) ++early_total_;
+      if (late_total_ >= params_.min_late_requests || draws_[0].requests.empty()) break;
+    }
+    draws_.resize(used);
+  }
+  /// Draw `k`: arrivals from warm_s before now to the end of the horizon (a Poisson process at
+  /// rate_at), lengths from the observed histograms, the reported backlog at the start of the
+  /// horizon, the shared prefix blocks. Returns how many requests arrive before now (the warm-up).
+  template <class Rate>
+  std::size_t build_draw(ReplayWorkload& w, std::uint64_t k, double warm_s, double horizon_s, Rate rate_at) {
+    w.requests.clear();
+    w.block_hashes.clear();
+    w.hash_offsets.clear();
+    std::uint64_t state = params_.seed + k * 0xD1B54A32D192ED03ULL;
     auto uniform = [&state] {  // splitmix64
       std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
       z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -371,53 +411,43 @@ private:
       if (t < horizon_s) arrivals.push_back(t);
     }
     const std::size_t n = arrivals.size();
-    const std::vector<std::int64_t> isl = lengths(isl_h_, isl_mean_, n, 1, 1);
-    const std::vector<std::int64_t> osl = lengths(osl_h_, osl_mean_, n, 2, 1);
-    work_.requests.resize(n);
-    for (std::size_t i = 0; i < n; ++i) work_.requests[i] = ReplayRequest{arrivals[i] * 1000.0, isl[i], osl[i]};
+    const std::vector<std::int64_t> isl = lengths(isl_h_, isl_mean_, n, 1 + 2 * k, 1);
+    const std::vector<std::int64_t> osl = lengths(osl_h_, osl_mean_, n, 2 + 2 * k, 1);
+    w.requests.resize(n);
+    for (std::size_t i = 0; i < n; ++i) w.requests[i] = ReplayRequest{arrivals[i] * 1000.0, isl[i], osl[i]};
     std::size_t n_warm = 0;
     while (n_warm < n && arrivals[n_warm] < 0) ++n_warm;
     // The backlog the engines report (requests queued for prefill) arrives at the start of the
     // horizon, so that a candidate must drain it.
-    backlog_ = 0;
-    double queued_tokens = 0, queued_requests = 0;
-    for (const WorkerLoad& w : obs.prefill_workers) {
-      if (std::isfinite(w.queued_prefill_tokens) && w.queued_prefill_tokens > 0) queued_tokens += w.queued_prefill_tokens;
-      if (std::isfinite(w.queued_requests) && w.queued_requests > 0) queued_requests += w.queued_requests;
-    }
-    if (queued_tokens >= 1) {
-      const double count = queued_requests >= 1 ? std::round(queued_requests) : std::ceil(queued_tokens / isl_mean_);
-      backlog_ = static_cast<std::size_t>(std::min(count, 200000.0));
-      const auto isl_b = std::max<std::int64_t>(1, std::llround(queued_tokens / static_cast<double>(backlog_)));
+    if (backlog_) {
       const auto osl_b = std::max<std::int64_t>(1, std::llround(osl_mean_));
-      work_.requests.insert(work_.requests.begin() + static_cast<std::ptrdiff_t>(n_warm), backlog_, ReplayRequest{0.0, isl_b, osl_b});
+      w.requests.insert(w.requests.begin() + static_cast<std::ptrdiff_t>(n_warm), backlog_, ReplayRequest{0.0, backlog_isl_, osl_b});
     }
-    const std::size_t total = work_.requests.size();
+    const std::size_t total = w.requests.size();
     if (cache_on_ && hit_rate_ > 0) {
-      work_.hash_offsets.reserve(total + 1);
-      work_.hash_offsets.push_back(0);
+      w.hash_offsets.reserve(total + 1);
+      w.hash_offsets.push_back(0);
       // Only the shared blocks are listed: a prompt's other blocks would be unique, never hit and
       // only churn the caches (which hold far more than the shared run), so the simulator is told
       // of none of them — the same hits for much less work.
       for (std::size_t i = 0; i < total; ++i) {
-        const std::int64_t len = work_.requests[i].isl;
+        const std::int64_t len = w.requests[i].isl;
         const std::int64_t blocks = (len + block_ - 1) / block_;
         const auto shared = std::min(blocks, static_cast<std::int64_t>(std::floor(hit_rate_ * static_cast<double>(len) / static_cast<double>(block_) + 0.5)));
-        for (std::int64_t b = 0; b < shared; ++b) work_.block_hashes.push_back(static_cast<std::uint64_t>(b + 1));
-        work_.hash_offsets.push_back(work_.block_hashes.size());
+        for (std::int64_t b = 0; b < shared; ++b) w.block_hashes.push_back(static_cast<std::uint64_t>(b + 1));
+        w.hash_offsets.push_back(w.block_hashes.size());
       }
     }
-    early_total_ = late_total_ = 0;
-    for (const ReplayRequest& r : work_.requests)
-      if (r.arrival_ms >= startup_ms_) ++late_total_;
-      else if (r.arrival_ms >= 0) ++early_total_;
-    warm_.requests.assign(work_.requests.begin(), work_.requests.begin() + static_cast<std::ptrdiff_t>(n_warm));
+    return n_warm;
+  }
+  /// warm_: the first `n_warm` requests of `w` (the correction replays them).
+  void warm_part(const ReplayWorkload& w, std::size_t n_warm) {
+    warm_.requests.assign(w.requests.begin(), w.requests.begin() + static_cast<std::ptrdiff_t>(n_warm));
     warm_.hash_offsets.clear();
     warm_.block_hashes.clear();
-    if (work_.has_hashes()) {
-      warm_.hash_offsets.assign(work_.hash_offsets.begin(), work_.hash_offsets.begin() + static_cast<std::ptrdiff_t>(n_warm + 1));
-      warm_.block_hashes.assign(work_.block_hashes.begin(),
-                                work_.block_hashes.begin() + static_cast<std::ptrdiff_t>(warm_.hash_offsets.back()));
+    if (w.has_hashes()) {
+      warm_.hash_offsets.assign(w.hash_offsets.begin(), w.hash_offsets.begin() + static_cast<std::ptrdiff_t>(n_warm + 1));
+      warm_.block_hashes.assign(w.block_hashes.begin(), w.block_hashes.begin() + static_cast<std::ptrdiff_t>(warm_.hash_offsets.back()));
     }
   }
 
@@ -458,39 +488,55 @@ private:
     }
     if (sims_ >= params_.max_simulations || !fits(c)) return nullptr;
     ++sims_;
-    const double first = work_.requests.front().arrival_ms;  // −warm-up, in ms
-    // Per kind: the ready engines kept; of the starting ones (deployed − ready) the oldest kept,
-    // ready when this policy's record says (unknown ones: a full start-up from now); new ones
-    // ready after a full start-up. Times from the first simulated arrival.
-    auto side = [&](long long want, long long ready, long long deployed, const std::deque<double>& started,
-                    std::vector<double>& starting) {
-      const long long kept_ready = std::min(want, ready);
-      const long long kept_starting = std::min(std::max<long long>(want - ready, 0), std::max<long long>(deployed - ready, 0));
-      for (long long i = 0; i < kept_starting; ++i) {
-        double at = startup_ms_;
-        if (i < static_cast<long long>(started.size()))
-          at = std::max(0.0, (started[static_cast<std::size_t>(i)] - now_s_) * 1000.0 + startup_ms_);
-        starting.push_back(at - first);
-      }
-      for (long long i = kept_ready + kept_starting; i < want; ++i) starting.push_back(startup_ms_ - first);
-      if (kept_ready >= 1) return kept_ready;
-      if (!starting.empty()) starting.erase(starting.begin());  // one engine must serve from the start
-      return 1LL;
-    };
-    std::vector<double> sp, sd;
-    const long long rp = side(c.prefill, obs.ready.prefill, obs.deployed.prefill, started_p_, sp);
-    const long long rd = side(c.decode, obs.ready.decode, obs.deployed.decode, started_d_, sd);
     // Early: arrivals before the start-up delay ends; late: after (what added engines serve).
-    ReplayTally t;
-    t.warm_from_ms = t.split_ms = 0;
-    t.late_from_ms = startup_ms_;
     // A share below `need` is certain once more than (1 − need) of the window's requests missed.
     auto limit = [](double need, std::size_t total) {
       return need > 0 ? static_cast<std::size_t>(std::floor((1.0 - need) * static_cast<double>(total))) : SIZE_MAX;
     };
-    t.late_miss_limit = limit(late_need, late_total_);
-    t.early_miss_limit = limit(early_need, early_total_);
-    sim_.run_from(work_, WorkerCounts{rp, rd}, std::move(sp), std::move(sd), factor_, factor_, &t);
+    const std::size_t late_limit = limit(late_need, late_total_), early_limit = limit(early_need, early_total_);
+    ReplayTally sum;
+    for (const ReplayWorkload& w : draws_) {
+      if (w.requests.empty()) continue;
+      const double first = w.requests.front().arrival_ms;  // −warm-up, in ms
+      // Per kind: the ready engines kept; of the starting ones (deployed − ready) the oldest kept,
+      // ready when this policy's record says (unknown ones: a full start-up from now); new ones
+      // ready after a full start-up. Times from the first simulated arrival.
+      auto side = [&](long long want, long long ready, long long deployed, const std::deque<double>& started,
+                      std::vector<double>& starting) {
+        const long long kept_ready = std::min(want, ready);
+        const long long kept_starting = std::min(std::max<long long>(want - ready, 0), std::max<long long>(deployed - ready, 0));
+        for (long long i = 0; i < kept_starting; ++i) {
+          double at = startup_ms_;
+          if (i < static_cast<long long>(started.size()))
+            at = std::max(0.0, (started[static_cast<std::size_t>(i)] - now_s_) * 1000.0 + startup_ms_);
+          starting.push_back(at - first);
+        }
+        for (long long i = kept_ready + kept_starting; i < want; ++i) starting.push_back(startup_ms_ - first);
+        if (kept_ready >= 1) return kept_ready;
+        if (!starting.empty()) starting.erase(starting.begin());  // one engine must serve from the start
+        return 1LL;
+      };
+      std::vector<double> sp, sd;
+      const long long rp = side(c.prefill, obs.ready.prefill, obs.deployed.prefill, started_p_, sp);
+      const long long rd = side(c.decode, obs.ready.decode, obs.deployed.decode, started_d_, sd);
+      ReplayTally t;
+      t.warm_from_ms = t.split_ms = 0;
+      t.late_from_ms = startup_ms_;
+      // What the draws before this one left of each limit.
+      if (late_limit != SIZE_MAX) t.late_miss_limit = late_limit - (sum.late - sum.late_good);
+      if (early_limit != SIZE_MAX) t.early_miss_limit = early_limit - (sum.early - sum.early_good);
+      sim_.run_from(w, WorkerCounts{rp, rd}, std::move(sp), std::move(sd), factor_, factor_, &t);
+      sum.early += t.early;
+      sum.early_good += t.early_good;
+      sum.late += t.late;
+      sum.late_good += t.late_good;
+      sum.late_prefill_ok += t.late_prefill_ok;
+      sum.late_decode_ok += t.late_decode_ok;
+      sum.late_stop = t.late_stop;
+      sum.early_stop = t.early_stop;
+      if (t.stopped()) break;
+    }
+    const ReplayTally& t = sum;
     CandidateOutcome o;
     o.fleet = c;
     o.partial = t.stopped();
@@ -559,8 +605,9 @@ private:
   bool cache_on_;
   std::int64_t block_;
 
-  ReplayWorkload work_;  // the horizon: warm-up (negative times) then the horizon
-  ReplayWorkload warm_;  // its warm-up requests alone
+  std::vector<ReplayWorkload> draws_;  // the horizon's draws: warm-up (negative times) then the horizon
+  ReplayWorkload warm_;                // the first draw's warm-up requests alone
+  std::int64_t backlog_isl_ = 1;       // prompt length of each backlog request
   std::size_t backlog_ = 0;  // requests queued for prefill, added at the start of the horizon
   std::size_t early_total_ = 0, late_total_ = 0;  // requests arriving before / after the start-up delay
   std::map<std::uint64_t, CandidateOutcome> evaluated_;
