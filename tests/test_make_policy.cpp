@@ -3,9 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "sla_planner/formats/profile_loader.hpp"
 #include "sla_planner/planner/make_policy.hpp"
+#include "sla_planner/planner/planner.hpp"
 #include "sla_planner/planner/profile_perf_model.hpp"
 #include "test_helpers.hpp"
 
@@ -45,6 +48,32 @@ TEST_CASE("make_policy knows throughput and load, and nothing else") {
   CHECK(make_policy("load", seed_config(), perf)->tick_interval_s() == 5.0);
   CHECK_THROWS_WITH(make_policy("attainment", seed_config(), perf),
                     "'policy' must be one of throughput, load, got 'attainment'");
+}
+
+TEST_CASE("PlanningPolicy::warm_up feeds the policy's load predictors") {
+  // ARIMA forecasts from the history: a warmed-up policy forecasts differently from a cold one,
+  // and exactly as the throughput rules warmed up directly.
+  PlannerConfig c = seed_config();
+  c.load_predictor = PredictorKind::Arima;
+  const ProfilePerfModel perf(profile());
+  const std::vector<double> n{100, 200, 300, 400, 500, 600, 700, 800}, isl(8, 3000), osl(8, 300);
+  FleetObservation o = tick({1, 1}, 0, 0);
+  o.duration_s = 60;
+  o.num_req = 900;
+  Planner direct(c, perf);
+  direct.warm_up(n, isl, osl);
+  direct.observe(o.to_metrics());
+  const double want = direct.plan({1, 1}).predicted_num_req;
+  auto warm = make_policy("throughput", c, perf), cold = make_policy("throughput", c, perf);
+  warm->warm_up(n, isl, osl);
+  CHECK(warm->decide(o).predicted_num_req == want);
+  CHECK(cold->decide(o).predicted_num_req != want);
+  // The load policy keeps the throughput rules as its floor; they are what is warmed up.
+  auto load = make_policy("load", c, perf);
+  load->warm_up(n, isl, osl);
+  Planner floor = dynamic_cast<LoadPolicy<ProfilePerfModel>&>(*load).throughput_planner();
+  floor.observe(o.to_metrics());
+  CHECK(floor.plan({1, 1}).predicted_num_req == want);
 }
 
 TEST_CASE("load policy over the H200 profile: estimates and decisions at the seed workload") {

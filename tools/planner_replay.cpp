@@ -31,19 +31,7 @@ namespace {
 using namespace sla_planner;
 using namespace sla_tools;
 
-std::string policy_list_of(const std::vector<std::string>& v) {
-  std::string s;
-  for (const std::string& n : v) s += (s.empty() ? "" : ", ") + n;
-  return s;
-}
-std::string policy_list() { return policy_list_of(planning_policy_names()); }
-
-/// Pre-feeds a policy's load predictors with a warm-up series.
-void warm_up(PlanningPolicy& p, const IntervalSeries& w) {
-  if (auto* t = dynamic_cast<ThroughputPolicy<ProfilePerfModel>*>(&p)) t->planner().warm_up(w.num_req_double(), w.isl, w.osl);
-  else if (auto* l = dynamic_cast<LoadPolicy<ProfilePerfModel>*>(&p)) l->throughput_planner().warm_up(w.num_req_double(), w.isl, w.osl);
-  else if (auto* a = dynamic_cast<AttainmentPolicy<ProfilePerfModel>*>(&p)) a->forecaster().warm_up(w.num_req_double(), w.isl, w.osl);
-}
+std::string policy_list() { return comma_list(planning_policy_names()); }
 
 /// JSON number, or null for NaN/infinity (JSON has neither).
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
@@ -309,7 +297,7 @@ int run(int argc, char** argv) {
     IntervalSeriesOptions wo;
     wo.interval_s = config.adjustment_interval_s;
     const IntervalSeries warm = load_interval_series(config.load_predictor_warmup_trace, wo, mro);
-    for (auto& p : planners) warm_up(*p, warm);
+    for (auto& p : planners) p->warm_up(warm.num_req_double(), warm.isl, warm.osl);
   }
   for (auto& p : planners) {
     const std::string name = planners.size() == 1 ? "planner" : "planner-" + p->name();
@@ -356,7 +344,7 @@ int run(int argc, char** argv) {
                 shortest(ro.score_after_s).c_str(), shortest(ro.fleet_slowdown).c_str());
   if (with_planner)
     std::printf("planner (%s): %s predictor, interval %s s, GPU budget %d, correction %s, start %lldP%lldD, startup delay %s s\n",
-                policy_list_of(policies).c_str(), to_string(config.load_predictor).c_str(),
+                comma_list(policies).c_str(), to_string(config.load_predictor).c_str(),
                 shortest(config.adjustment_interval_s).c_str(), config.max_gpu_budget,
                 config.no_correction ? "off" : "on", ro.start_num_p, ro.start_num_d, shortest(ro.startup_delay_s).c_str());
   print_table(results, r.count("markdown") != 0);

@@ -63,11 +63,7 @@ ReplayResult replay_policy(const std::string& policy, const FleetSimulator<>& si
   params.load.max_num_batched_tokens = static_cast<double>(sim.options().max_num_batched_tokens);
   params.attainment.attainment_target = s.attainment_target;
   std::unique_ptr<PlanningPolicy> p = make_planning_policy(policy, s.config, *s.perf, sim, params);
-  if (s.warm_up) {
-    const std::vector<double> n = s.warm_up->num_req_double();
-    if (auto* l = dynamic_cast<LoadPolicy<ProfilePerfModel>*>(p.get())) l->throughput_planner().warm_up(n, s.warm_up->isl, s.warm_up->osl);
-    if (auto* a = dynamic_cast<AttainmentPolicy<ProfilePerfModel>*>(p.get())) a->forecaster().warm_up(n, s.warm_up->isl, s.warm_up->osl);
-  }
+  if (s.warm_up) p->warm_up(s.warm_up->num_req_double(), s.warm_up->isl, s.warm_up->osl);
   return sim.run_policy(requests, *p, name, s.config.prefill_engine_num_gpu, s.config.decode_engine_num_gpu);
 }
 
@@ -93,9 +89,9 @@ const std::map<std::string, PolicyReplay>& policy_table() {
 }
 
 std::string known_policies() {
-  std::string s;
-  for (const auto& [name, f] : policy_table()) s += (s.empty() ? "" : ", ") + name;
-  return s;
+  std::vector<std::string> names;
+  for (const auto& [name, f] : policy_table()) names.push_back(name);
+  return comma_list(names);
 }
 
 /// JSON number, or null for NaN/infinity (JSON has neither).

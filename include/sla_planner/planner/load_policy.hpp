@@ -74,6 +74,9 @@ public:
   double tick_interval_s() const override { return params_.tick_s; }
   bool wants_worker_loads() const override { return true; }
 
+  void warm_up(const std::vector<double>& num_req, const std::vector<double>& isl, const std::vector<double>& osl) override {
+    throughput_.warm_up(num_req, isl, osl);
+  }
   Decision decide(const FleetObservation& obs) override {
     Decision d;
     remember_lengths(obs);

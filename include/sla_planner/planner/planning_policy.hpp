@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sla_planner/planner/decision.hpp"
 #include "sla_planner/planner/fleet_observation.hpp"
@@ -43,6 +44,12 @@ public:
   /// Decides the engine counts for the next tick from what the last tick showed. The result
   /// never exceeds the GPU budget and never goes below min_endpoint.
   virtual Decision decide(const FleetObservation& obs) = 0;
+  /// Pre-feeds the policy's load predictors with per-interval history (request counts, mean ISL,
+  /// mean OSL; equal lengths), e.g. a trace's first hours before a replay. Policies without
+  /// predictors ignore it.
+  virtual void warm_up(const std::vector<double>& num_req, const std::vector<double>& isl, const std::vector<double>& osl) {
+    (void)num_req, (void)isl, (void)osl;
+  }
 };
 
 }  // namespace sla_planner

@@ -26,6 +26,9 @@ public:
 
   std::string name() const override { return "throughput"; }
   double tick_interval_s() const override { return planner_.config().adjustment_interval_s; }
+  void warm_up(const std::vector<double>& num_req, const std::vector<double>& isl, const std::vector<double>& osl) override {
+    planner_.warm_up(num_req, isl, osl);
+  }
   Decision decide(const FleetObservation& obs) override {
     planner_.observe(obs.to_metrics());
     return planner_.plan(obs.deployed);

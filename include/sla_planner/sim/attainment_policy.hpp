@@ -101,6 +101,9 @@ public:
   bool wants_worker_loads() const override { return true; }
   double tick_interval_s() const override { return config_.adjustment_interval_s; }
 
+  void warm_up(const std::vector<double>& num_req, const std::vector<double>& isl, const std::vector<double>& osl) override {
+    forecast_.warm_up(num_req, isl, osl);
+  }
   Decision decide(const FleetObservation& obs) override {
     Decision d;
     const double tick = config_.adjustment_interval_s;

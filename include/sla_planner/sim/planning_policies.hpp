@@ -21,9 +21,13 @@
 
 namespace sla_planner {
 
-/// The policies' names: "throughput", "load", "attainment".
+/// The policies' names: make_policy's ("throughput", "load") and "attainment".
 inline const std::vector<std::string>& planning_policy_names() {
-  static const std::vector<std::string> names{"throughput", "load", "attainment"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n = policy_names();
+    n.push_back("attainment");
+    return n;
+  }();
   return names;
 }
 
@@ -42,7 +46,9 @@ std::unique_ptr<PlanningPolicy> make_planning_policy(const std::string& name, co
   if (name == "attainment")
     return std::make_unique<AttainmentPolicy<Perf, Service>>(config, params.attainment, perf, model);
   if (name == "throughput" || name == "load") return make_policy(name, config, perf, params.load);
-  throw std::invalid_argument("'policy' must be one of throughput, load, attainment, got '" + name + "'");
+  std::string known;
+  for (const std::string& n : planning_policy_names()) known += (known.empty() ? "" : ", ") + n;
+  throw std::invalid_argument("'policy' must be one of " + known + ", got '" + name + "'");
 }
 
 }  // namespace sla_planner
