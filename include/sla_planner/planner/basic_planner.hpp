@@ -24,6 +24,7 @@
 #include "sla_planner/interp/decode_operating_point.hpp"
 #include "sla_planner/planner/replica_calculator.hpp"
 #include "sla_planner/predict/load_predictor.hpp"
+#include "sla_planner/util/format.hpp"
 
 namespace sla_planner {
 
@@ -303,16 +304,8 @@ private:
     return m;
   }
 
-  static std::string fmt2(double v) {
-    char b[64];
-    std::snprintf(b, sizeof b, "%.2f", v);
-    return b;
-  }
-  static std::string fmt3(double v) {
-    char b[64];
-    std::snprintf(b, sizeof b, "%.3f", v);
-    return b;
-  }
+  static std::string fmt2(double v) { return format_fixed(v, 2); }
+  static std::string fmt3(double v) { return format_fixed(v, 3); }
 
   PlannerConfig config_;
   ReplicaCalculator calc_;

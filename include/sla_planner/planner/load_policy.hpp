@@ -30,6 +30,7 @@
 #include "sla_planner/planner/load_policy_params.hpp"
 #include "sla_planner/planner/planning_policy.hpp"
 #include "sla_planner/planner/replica_calculator.hpp"
+#include "sla_planner/util/format.hpp"
 
 namespace sla_planner {
 
@@ -386,11 +387,7 @@ private:
   static std::string counts(WorkerCounts c) {
     return std::to_string(c.prefill) + "P/" + std::to_string(c.decode) + "D";
   }
-  static std::string fmt2(double v) {
-    char b[64];
-    std::snprintf(b, sizeof b, "%.2f", v);
-    return b;
-  }
+  static std::string fmt2(double v) { return format_fixed(v, 2); }
 
   struct Lengths {
     double n, isl, osl;

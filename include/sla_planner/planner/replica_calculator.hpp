@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sla_planner/planner/planner_config.hpp"
+#include "sla_planner/util/format.hpp"
 
 namespace sla_planner {
 
@@ -136,11 +137,7 @@ private:
     std::snprintf(buf, sizeof buf, "%g", v);
     return buf;
   }
-  static std::string fmt2(double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.2f", v);
-    return buf;
-  }
+  static std::string fmt2(double v) { return format_fixed(v, 2); }
 
   PlannerConfig config_;
 };

@@ -61,6 +61,7 @@
 #include "sla_planner/sim/attainment_params.hpp"
 #include "sla_planner/sim/fleet_simulator.hpp"
 #include "sla_planner/sim/replay_workload.hpp"
+#include "sla_planner/util/format.hpp"
 
 namespace sla_planner {
 
@@ -587,16 +588,8 @@ private:
     for (long long i = deployed; i < want; ++i) started.push_back(now_s_);
   }
 
-  static std::string fmt(double v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.2f", v);
-    return b;
-  }
-  static std::string pct(double v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.1f %%", 100.0 * v);
-    return b;
-  }
+  static std::string fmt(double v) { return format_fixed(v, 2); }
+  static std::string pct(double v) { return format_fixed(100.0 * v, 1) + " %"; }
   static std::string counts(WorkerCounts c) { return std::to_string(c.prefill) + "P" + std::to_string(c.decode) + "D"; }
 
   PlannerConfig config_;
