@@ -376,12 +376,7 @@ private:
     prefill_.push_back(std::move(w));
     ++deployed_p_;
     peak_p_ = std::max(peak_p_, deployed_p_);
-    const auto id = static_cast<std::uint32_t>(prefill_.size() - 1);
-    if (!std::isnan(ready_at)) {
-      if (ready_at <= now_) on_ready(id, true);
-      else push(ready_at, kReady, id, 0);
-    } else if (ready_now || s_.startup_ms == 0) on_ready(id, true);
-    else push(now_ + s_.startup_ms, kReady, id, 0);
+    start(static_cast<std::uint32_t>(prefill_.size() - 1), true, ready_now, ready_at);
   }
   void add_decode(bool ready_now, double ready_at = std::numeric_limits<double>::quiet_NaN()) {
     DecodeWorker w;
@@ -389,12 +384,17 @@ private:
     decode_.push_back(std::move(w));
     ++deployed_d_;
     peak_d_ = std::max(peak_d_, deployed_d_);
-    const auto id = static_cast<std::uint32_t>(decode_.size() - 1);
+    start(static_cast<std::uint32_t>(decode_.size() - 1), false, ready_now, ready_at);
+  }
+  /// A worker just added becomes ready at `ready_at` when given (at once if that has passed),
+  /// else at once when `ready_now` or without a start-up delay, else after the start-up delay.
+  void start(std::uint32_t id, bool prefill, bool ready_now, double ready_at) {
+    const std::uint32_t kind = prefill ? 0 : 1;
     if (!std::isnan(ready_at)) {
-      if (ready_at <= now_) on_ready(id, false);
-      else push(ready_at, kReady, id, 1);
-    } else if (ready_now || s_.startup_ms == 0) on_ready(id, false);
-    else push(now_ + s_.startup_ms, kReady, id, 1);
+      if (ready_at <= now_) on_ready(id, prefill);
+      else push(ready_at, kReady, id, kind);
+    } else if (ready_now || s_.startup_ms == 0) on_ready(id, prefill);
+    else push(now_ + s_.startup_ms, kReady, id, kind);
   }
   void on_ready(std::uint32_t id, bool prefill) {
     Life& life = prefill ? prefill_[id].life : decode_[id].life;
