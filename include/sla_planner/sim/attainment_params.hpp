@@ -34,8 +34,8 @@ struct AttainmentParams {
   std::size_t min_late_requests = 1000;
   /// Most draws of the horizon's workload per decision (>= 1).
   int max_draws = 8;
-  /// Most fleet replays per decision (>= 1): the candidates' (a light load's draws count as one)
-  /// and the correction's replay of the warm-up.
+  /// Most candidate fleets replayed per decision (>= 1; a fleet's draws count as one, a fleet
+  /// replayed again in full counts again; the correction's replay of the warm-up does not count).
   int max_simulations = 24;
   /// Seed of the arrival draw (the same seed for every candidate, so they are compared on the same
   /// arrivals).

@@ -467,7 +467,6 @@ private:
     t.warm_from_ms = -500.0 * warm_s;
     t.split_ms = t.late_from_ms = 0;
     sim_.run_from(warm_, served, {}, {}, factor_, factor_, &t);
-    ++sims_;
     const double itl = t.warm_itl_ms;
     const std::size_t m = t.warm;
     if (m < 20 || !(itl > 0)) return;
