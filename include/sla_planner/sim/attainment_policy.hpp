@@ -497,38 +497,42 @@ private:
       return need > 0 ? static_cast<std::size_t>(std::floor((1.0 - need) * static_cast<double>(total))) : SIZE_MAX;
     };
     const std::size_t late_limit = limit(late_need, late_total_), early_limit = limit(early_need, early_total_);
+    // Per kind: the ready engines kept; of the starting ones (deployed − ready) the oldest kept,
+    // ready when this policy's record says (unknown ones: a full start-up from now); new ones
+    // ready after a full start-up. Times from now; each draw shifts them to its first arrival.
+    auto side = [&](long long want, long long ready, long long deployed, const std::deque<double>& started,
+                    std::vector<double>& starting) {
+      const long long kept_ready = std::min(want, ready);
+      const long long kept_starting = std::min(std::max<long long>(want - ready, 0), std::max<long long>(deployed - ready, 0));
+      for (long long i = 0; i < kept_starting; ++i) {
+        double at = startup_ms_;
+        if (i < static_cast<long long>(started.size()))
+          at = std::max(0.0, (started[static_cast<std::size_t>(i)] - now_s_) * 1000.0 + startup_ms_);
+        starting.push_back(at);
+      }
+      for (long long i = kept_ready + kept_starting; i < want; ++i) starting.push_back(startup_ms_);
+      if (kept_ready >= 1) return kept_ready;
+      if (!starting.empty()) starting.erase(starting.begin());  // one engine must serve from the start
+      return 1LL;
+    };
+    std::vector<double> starting_p, starting_d;
+    const long long rp = side(c.prefill, obs.ready.prefill, obs.deployed.prefill, started_p_, starting_p);
+    const long long rd = side(c.decode, obs.ready.decode, obs.deployed.decode, started_d_, starting_d);
+    auto from_first = [](std::vector<double> v, double first) {
+      for (double& x : v) x -= first;
+      return v;
+    };
     ReplayTally sum;
     for (const ReplayWorkload& w : draws_) {
       if (w.requests.empty()) continue;
       const double first = w.requests.front().arrival_ms;  // −warm-up, in ms
-      // Per kind: the ready engines kept; of the starting ones (deployed − ready) the oldest kept,
-      // ready when this policy's record says (unknown ones: a full start-up from now); new ones
-      // ready after a full start-up. Times from the first simulated arrival.
-      auto side = [&](long long want, long long ready, long long deployed, const std::deque<double>& started,
-                      std::vector<double>& starting) {
-        const long long kept_ready = std::min(want, ready);
-        const long long kept_starting = std::min(std::max<long long>(want - ready, 0), std::max<long long>(deployed - ready, 0));
-        for (long long i = 0; i < kept_starting; ++i) {
-          double at = startup_ms_;
-          if (i < static_cast<long long>(started.size()))
-            at = std::max(0.0, (started[static_cast<std::size_t>(i)] - now_s_) * 1000.0 + startup_ms_);
-          starting.push_back(at - first);
-        }
-        for (long long i = kept_ready + kept_starting; i < want; ++i) starting.push_back(startup_ms_ - first);
-        if (kept_ready >= 1) return kept_ready;
-        if (!starting.empty()) starting.erase(starting.begin());  // one engine must serve from the start
-        return 1LL;
-      };
-      std::vector<double> sp, sd;
-      const long long rp = side(c.prefill, obs.ready.prefill, obs.deployed.prefill, started_p_, sp);
-      const long long rd = side(c.decode, obs.ready.decode, obs.deployed.decode, started_d_, sd);
       ReplayTally t;
       t.warm_from_ms = t.split_ms = 0;
       t.late_from_ms = startup_ms_;
       // What the draws before this one left of each limit.
       if (late_limit != SIZE_MAX) t.late_miss_limit = late_limit - (sum.late - sum.late_good);
       if (early_limit != SIZE_MAX) t.early_miss_limit = early_limit - (sum.early - sum.early_good);
-      sim_.run_from(w, WorkerCounts{rp, rd}, std::move(sp), std::move(sd), factor_, factor_, &t);
+      sim_.run_from(w, WorkerCounts{rp, rd}, from_first(starting_p, first), from_first(starting_d, first), factor_, factor_, &t);
       sum.early += t.early;
       sum.early_good += t.early_good;
       sum.late += t.late;
