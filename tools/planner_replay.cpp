@@ -31,7 +31,7 @@ namespace {
 using namespace sla_planner;
 using namespace sla_tools;
 
-std::string policy_list() { return comma_list(planning_policy_names()); }
+std::string policy_list() { return name_list(planning_policy_names()); }
 
 /// JSON number, or null for NaN/infinity (JSON has neither).
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
@@ -344,7 +344,7 @@ int run(int argc, char** argv) {
                 shortest(ro.score_after_s).c_str(), shortest(ro.fleet_slowdown).c_str());
   if (with_planner)
     std::printf("planner (%s): %s predictor, interval %s s, GPU budget %d, correction %s, start %lldP%lldD, startup delay %s s\n",
-                comma_list(policies).c_str(), to_string(config.load_predictor).c_str(),
+                name_list(policies).c_str(), to_string(config.load_predictor).c_str(),
                 shortest(config.adjustment_interval_s).c_str(), config.max_gpu_budget,
                 config.no_correction ? "off" : "on", ro.start_num_p, ro.start_num_d, shortest(ro.startup_delay_s).c_str());
   print_table(results, r.count("markdown") != 0);

@@ -137,7 +137,7 @@ struct RunSettings {
                                "Kubernetes: prefill service when none has subComponentType prefill"));
       t.push_back(text_setting("decode_component_name", &R::decode_component_name,
                                "Kubernetes: decode service when none has subComponentType decode"));
-      t.push_back(text_setting("policy", &R::policy, "Planning policy: " + comma_list(planning_policy_names())));
+      t.push_back(text_setting("policy", &R::policy, "Planning policy: " + name_list(planning_policy_names())));
       t.push_back(real_setting("attainment_target", &R::attainment_target, SettingRule::above_at_most(0, 1),
                                "Attainment policy: share of requests (0..1] to meet both targets"));
       t.push_back(real_setting("startup_delay_s", &R::startup_delay_s, SettingRule::at_least(0),
@@ -168,7 +168,7 @@ struct RunSettings {
       throw SettingError("graph_deployment_name", "'graph_deployment_name' must be set for environment kubernetes");
     const auto& names = planning_policy_names();
     if (std::find(names.begin(), names.end(), policy) == names.end())
-      throw SettingError("policy", "'policy' must be one of " + comma_list(names) + ", got '" + policy + "'");
+      throw SettingError("policy", "'policy' must be one of " + name_list(names) + ", got '" + policy + "'");
   }
 };
 

@@ -91,7 +91,7 @@ const std::map<std::string, PolicyReplay>& policy_table() {
 std::string known_policies() {
   std::vector<std::string> names;
   for (const auto& [name, f] : policy_table()) names.push_back(name);
-  return comma_list(names);
+  return name_list(names);
 }
 
 /// JSON number, or null for NaN/infinity (JSON has neither).

@@ -65,13 +65,6 @@ private:
   std::vector<char*> ptrs_;
 };
 
-/// "a, b, c": the names of a list, as help texts and errors show choices.
-inline std::string comma_list(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 /// Shortest decimal text that reads back as the same double ("200", "12.5"; "inf", "-inf", "nan").
 inline std::string shortest(double v) {
   if (!std::isfinite(v)) return v > 0 ? "inf" : (v < 0 ? "-inf" : "nan");

@@ -23,6 +23,13 @@ inline const std::vector<std::string>& policy_names() {
   return names;
 }
 
+/// "a, b, c": a list of names as an error message or a help text shows the choices.
+inline std::string name_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 /// Builds the policy called `name` over the performance model `perf`. `load` is used by "load"
 /// only. \throws std::invalid_argument for an unknown name or invalid settings
 template <class Perf>
@@ -30,9 +37,7 @@ std::unique_ptr<PlanningPolicy> make_policy(const std::string& name, PlannerConf
                                             LoadPolicyParams load = {}) {
   if (name == "throughput") return std::make_unique<ThroughputPolicy<Perf>>(std::move(config), std::move(perf));
   if (name == "load") return std::make_unique<LoadPolicy<Perf>>(std::move(config), std::move(load), std::move(perf));
-  std::string known;
-  for (const std::string& n : policy_names()) known += (known.empty() ? "" : ", ") + n;
-  throw std::invalid_argument("'policy' must be one of " + known + ", got '" + name + "'");
+  throw std::invalid_argument("'policy' must be one of " + name_list(policy_names()) + ", got '" + name + "'");
 }
 
 }  // namespace sla_planner

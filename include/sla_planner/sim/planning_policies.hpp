@@ -46,9 +46,7 @@ std::unique_ptr<PlanningPolicy> make_planning_policy(const std::string& name, co
   if (name == "attainment")
     return std::make_unique<AttainmentPolicy<Perf, Service>>(config, params.attainment, perf, model);
   if (name == "throughput" || name == "load") return make_policy(name, config, perf, params.load);
-  std::string known;
-  for (const std::string& n : planning_policy_names()) known += (known.empty() ? "" : ", ") + n;
-  throw std::invalid_argument("'policy' must be one of " + known + ", got '" + name + "'");
+  throw std::invalid_argument("'policy' must be one of " + name_list(planning_policy_names()) + ", got '" + name + "'");
 }
 
 }  // namespace sla_planner
