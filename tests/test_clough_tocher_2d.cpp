@@ -209,3 +209,36 @@ TEST_CASE("CloughTocher2D: duplicate points are left out of the triangulation, a
   CHECK(ct.simplices().size() == 4);
   CHECK(ct(0.25, 0.5) == Approx(0.75).epsilon(1e-6));
 }
+
+TEST_CASE("CloughTocher2D: a located hint gives the same value, bit for bit, as the search from triangle 0") {
+  const CloughTocher2D ct(small_points(), small_values());
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(-0.1, 1.4), step(-0.02, 0.02);
+  int hint = -1, reused = 0;
+  double x = 0.5, y = 0.5;
+  for (int i = 0; i < 20000; ++i) {
+    // A walk (the hint's use: points that move little) with a jump now and then.
+    if (i % 500 == 0) x = u(rng), y = u(rng);
+    x += step(rng);
+    y += step(rng);
+    const int before = hint;
+    const double hinted = ct(x, y, 0, hint);
+    const double plain = ct(x, y, 0);
+    INFO("x " << x << ", y " << y);
+    if (std::isnan(plain)) {
+      CHECK(std::isnan(hinted));
+      CHECK(hint == -1);
+    } else {
+      CHECK(hinted == plain);
+      CHECK(hint >= 0);
+    }
+    reused += before >= 0 && before == hint;
+  }
+  CHECK(reused > 4000);  // the hint was used (a quarter of the walk is outside the hull)
+  // Points on an edge and at a vertex are found by the search, not the hint.
+  hint = 0;
+  CHECK(ct(0.0, 0.0, 0, hint) == ct(0.0, 0.0, 0));
+  CHECK(ct(0.5, 0.0, 0, hint) == ct(0.5, 0.0, 0));
+  hint = 12345;  // out of range: searched
+  CHECK(ct(0.4, 0.4, 0, hint) == ct(0.4, 0.4, 0));
+}

@@ -206,6 +206,22 @@ TEST_CASE("DecodeInterpolator::itl_exact is evaluate_exact's ITL, bit for bit, i
   CHECK(outside > 0);  // the nearest-point rule was exercised
 }
 
+TEST_CASE("DecodeInterpolator::itl_exact with a hint is itl_exact, bit for bit, along a walk over the domain") {
+  const Profile p = load_profile(profile_path("H200_TP1P_TP1D"));
+  const DecodeInterpolator d(p.decode);
+  int hint = -1;
+  std::size_t n = 0;
+  // Row by row, both ways, past the domain's edges: the hint carries over from the last point.
+  for (double kv = -0.05; kv <= 1.05; kv += 0.0071) {
+    for (double ctx = -50; ctx <= 1.1 * d.max_context_length(); ctx += d.max_context_length() / 301) {
+      const double c = n % 2 ? 1.1 * d.max_context_length() - 50 - ctx : ctx;
+      INFO("kv " << kv << ", context " << c);
+      CHECK(d.itl_exact(kv, c, hint) == d.itl_exact(kv, c));
+    }
+    ++n;
+  }
+}
+
 TEST_CASE("DecodeInterpolator: options and data errors") {
   DecodeInterpolatorOptions o;
   o.resolution = 1;

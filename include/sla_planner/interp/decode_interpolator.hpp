@@ -143,9 +143,15 @@ public:
   /// The ITL half of evaluate_exact alone (the same value; half the work: one point location and
   /// one patch instead of two). The simulator's decode step time.
   double itl_exact(double kv_usage, double context_length) const {
+    int hint = -1;
+    return itl_exact(kv_usage, context_length, hint);
+  }
+  /// The same value, located from the triangle of the previous call (`hint`, start at -1): for
+  /// callers whose points move little, such as the simulator's successive decode steps.
+  double itl_exact(double kv_usage, double context_length, int& hint) const {
     const double x = clamp(kv_usage, kv_axis_.front(), kv_axis_.back());
     const double y = clamp(context_length, context_axis_.front(), context_axis_.back());
-    const double itl = interp_(x, y, 0);
+    const double itl = interp_(x, y, 0, hint);
     return std::isnan(itl) ? interp_.values()(nearest_point(x, y), 0) : itl;
   }
 

@@ -54,6 +54,10 @@ public:
   double decode_step_ms(double kv_usage, double mean_context) const {
     return s_->decode.itl_exact(kv_usage, mean_context);
   }
+  /// The same, located from the previous call's triangle (`hint`: the caller's, start at -1).
+  double decode_step_ms(double kv_usage, double mean_context, int& hint) const {
+    return s_->decode.itl_exact(kv_usage, mean_context, hint);
+  }
   /// KV-cache capacity of one decode engine (tokens).
   double max_kv_tokens() const noexcept { return s_->decode.max_kv_tokens(); }
 
