@@ -6,6 +6,7 @@
 //   BM_DecisionAtPeak/throughput   Dynamo's throughput rules, for comparison
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -89,6 +90,9 @@ void BM_DecisionAtPeak_throughput(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_DecisionAtPeak_attainment)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
-BENCHMARK(BM_DecisionAtPeak_throughput)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
+// The minimum beside the median: on a shared machine the least disturbed repetition.
+double fastest(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
+
+BENCHMARK(BM_DecisionAtPeak_attainment)->Unit(benchmark::kMillisecond)->Repetitions(9)->ComputeStatistics("min", fastest)->ReportAggregatesOnly(true);
+BENCHMARK(BM_DecisionAtPeak_throughput)->Unit(benchmark::kMillisecond)->Repetitions(9)->ComputeStatistics("min", fastest)->ReportAggregatesOnly(true);
 BENCHMARK_MAIN();

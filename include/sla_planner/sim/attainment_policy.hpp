@@ -40,7 +40,10 @@
 //     on the deployed fleet). Only fleets within the GPU budget and at or above min_endpoint are
 //     simulated. If none meets the target, the target becomes one percentage point below the best
 //     simulated attainment and the search goes down from the best fleet as above, so that engines
-//     that buy less than a point are not kept.
+//     that buy less than a point are not kept. A fleet that is the deployed one plus engines added
+//     now replays exactly as the deployed one until they are ready: it goes on from a copy of the
+//     deployed replay taken at the start-up delay (ResumableReplay), the same result for about half
+//     the work.
 // Deterministic: the same observations give the same decisions.
 #pragma once
 
@@ -61,6 +64,7 @@
 #include "sla_planner/sim/attainment_params.hpp"
 #include "sla_planner/sim/fleet_simulator.hpp"
 #include "sla_planner/sim/replay_workload.hpp"
+#include "sla_planner/sim/resumable_replay.hpp"
 #include "sla_planner/util/format.hpp"
 
 namespace sla_planner {
@@ -170,6 +174,10 @@ public:
     // 4. Search from the deployed fleet (replayed in full: the others are judged against it).
     evaluated_.clear();
     sims_ = 0;
+    deployed_ = deployed;
+    dep_start_ = start_of(deployed, obs);
+    std::vector<std::optional<ResumableReplay<Service>>> forks;  // per draw: the deployed replay at the start-up delay
+    forks_ = &forks;
     const CandidateOutcome cur_out = *evaluate(deployed, obs, 0, 0);
     const double target = params_.attainment_target;
     double level = target;  // what a fleet must reach (lowered below when out of reach)
@@ -241,6 +249,7 @@ public:
         at = *next;
       }
     }
+    forks_ = nullptr;
     const CandidateOutcome& chosen = evaluated_.at(key(at));
     d.notes.push_back("attainment: " + counts(at) + " predicted " + pct(chosen.late) + " (TTFT " + pct(chosen.late_ttft) +
                       ", ITL " + pct(chosen.late_itl) + ") after the start-up delay, " + pct(chosen.early) + " before; " +
@@ -497,42 +506,45 @@ private:
       return need > 0 ? static_cast<std::size_t>(std::floor((1.0 - need) * static_cast<double>(total))) : SIZE_MAX;
     };
     const std::size_t late_limit = limit(late_need, late_total_), early_limit = limit(early_need, early_total_);
-    // Per kind: the ready engines kept; of the starting ones (deployed − ready) the oldest kept,
-    // ready when this policy's record says (unknown ones: a full start-up from now); new ones
-    // ready after a full start-up. Times from now; each draw shifts them to its first arrival.
-    auto side = [&](long long want, long long ready, long long deployed, const std::deque<double>& started,
-                    std::vector<double>& starting) {
-      const long long kept_ready = std::min(want, ready);
-      const long long kept_starting = std::min(std::max<long long>(want - ready, 0), std::max<long long>(deployed - ready, 0));
-      for (long long i = 0; i < kept_starting; ++i) {
-        double at = startup_ms_;
-        if (i < static_cast<long long>(started.size()))
-          at = std::max(0.0, (started[static_cast<std::size_t>(i)] - now_s_) * 1000.0 + startup_ms_);
-        starting.push_back(at);
-      }
-      for (long long i = kept_ready + kept_starting; i < want; ++i) starting.push_back(startup_ms_);
-      if (kept_ready >= 1) return kept_ready;
-      if (!starting.empty()) starting.erase(starting.begin());  // one engine must serve from the start
-      return 1LL;
-    };
-    std::vector<double> starting_p, starting_d;
-    const long long rp = side(c.prefill, obs.ready.prefill, obs.deployed.prefill, started_p_, starting_p);
-    const long long rd = side(c.decode, obs.ready.decode, obs.deployed.decode, started_d_, starting_d);
+    const Start st = start_of(c, obs);
+    // A fleet that is the deployed one plus engines ready after the start-up delay replays, up to
+    // then, exactly as the deployed one: it goes on from the deployed replay's copy at that time.
+    const bool base = forks_ && forks_->empty() && key(c) == key(deployed_);
+    const bool forked = forks_ && forks_->size() == draws_.size() && extends(st, dep_start_);
     auto from_first = [](std::vector<double> v, double first) {
       for (double& x : v) x -= first;
       return v;
     };
     ReplayTally sum;
-    for (const ReplayWorkload& w : draws_) {
+    for (std::size_t k = 0; k < draws_.size(); ++k) {
+      const ReplayWorkload& w = draws_[k];
       if (w.requests.empty()) continue;
       const double first = w.requests.front().arrival_ms;  // −warm-up, in ms
-      ReplayTally t;
-      t.warm_from_ms = t.split_ms = 0;
-      t.late_from_ms = startup_ms_;
+      ReplayTally limits;
+      limits.warm_from_ms = limits.split_ms = 0;
+      limits.late_from_ms = startup_ms_;
+      std::optional<ResumableReplay<Service>> run;
+      if (forked && (*forks_)[k]) {
+        run.emplace(*(*forks_)[k]);
+        for (std::size_t i = dep_start_.p.size(); i < st.p.size(); ++i) run->add_starting(true, first + (st.p[i] - first));
+        for (std::size_t i = dep_start_.d.size(); i < st.d.size(); ++i) run->add_starting(false, first + (st.d[i] - first));
+      } else {
+        run.emplace(sim_.begin_from(w, WorkerCounts{st.rp, st.rd}, from_first(st.p, first), from_first(st.d, first), factor_,
+                                    factor_, limits));
+        if (base) {  // the point where fleets with more engines part from it (if after the start)
+          forks_->resize(draws_.size());
+          const double part = first + (startup_ms_ - first);
+          if (part > first) {
+            run->run_until(part);
+            (*forks_)[k].emplace(*run);
+          }
+        }
+      }
       // What the draws before this one left of each limit.
-      if (late_limit != SIZE_MAX) t.late_miss_limit = late_limit - (sum.late - sum.late_good);
-      if (early_limit != SIZE_MAX) t.early_miss_limit = early_limit - (sum.early - sum.early_good);
-      sim_.run_from(w, WorkerCounts{rp, rd}, from_first(starting_p, first), from_first(starting_d, first), factor_, factor_, &t);
+      ReplayTally& t = run->tally();
+      t.late_miss_limit = late_limit != SIZE_MAX ? late_limit - (sum.late - sum.late_good) : SIZE_MAX;
+      t.early_miss_limit = early_limit != SIZE_MAX ? early_limit - (sum.early - sum.early_good) : SIZE_MAX;
+      run->run_to_end();
       sum.early += t.early;
       sum.early_good += t.early_good;
       sum.late += t.late;
@@ -558,6 +570,45 @@ private:
     slot = o;
     return &slot;
   }
+  /// How a candidate fleet starts: engines ready at once, and the ready times (ms from now) of
+  /// the others, oldest first.
+  struct Start {
+    long long rp = 1, rd = 1;
+    std::vector<double> p, d;
+  };
+  /// Per kind: the ready engines kept; of the starting ones (deployed − ready) the oldest kept,
+  /// ready when this policy's record says (unknown ones: a full start-up from now); new ones
+  /// ready after a full start-up. At least one engine of each kind serves from the start.
+  Start start_of(WorkerCounts c, const FleetObservation& obs) const {
+    auto side = [&](long long want, long long ready, long long deployed, const std::deque<double>& started,
+                    std::vector<double>& starting) {
+      const long long kept_ready = std::min(want, ready);
+      const long long kept_starting = std::min(std::max<long long>(want - ready, 0), std::max<long long>(deployed - ready, 0));
+      for (long long i = 0; i < kept_starting; ++i) {
+        double at = startup_ms_;
+        if (i < static_cast<long long>(started.size()))
+          at = std::max(0.0, (started[static_cast<std::size_t>(i)] - now_s_) * 1000.0 + startup_ms_);
+        starting.push_back(at);
+      }
+      for (long long i = kept_ready + kept_starting; i < want; ++i) starting.push_back(startup_ms_);
+      if (kept_ready >= 1) return kept_ready;
+      if (!starting.empty()) starting.erase(starting.begin());  // one engine must serve from the start
+      return 1LL;
+    };
+    Start s;
+    s.rp = side(c.prefill, obs.ready.prefill, obs.deployed.prefill, started_p_, s.p);
+    s.rd = side(c.decode, obs.ready.decode, obs.deployed.decode, started_d_, s.d);
+    return s;
+  }
+  /// Whether `s` is `base` plus engines that become ready after the start-up delay (or with it).
+  bool extends(const Start& s, const Start& base) const {
+    auto more = [&](const std::vector<double>& v, const std::vector<double>& b) {
+      if (v.size() < b.size() || !std::equal(b.begin(), b.end(), v.begin())) return false;
+      return std::all_of(v.begin() + static_cast<std::ptrdiff_t>(b.size()), v.end(), [&](double x) { return x >= startup_ms_; });
+    };
+    return s.rp == base.rp && s.rd == base.rd && more(s.p, base.p) && more(s.d, base.d);
+  }
+
   /// When no fleet meets the target: the cheapest of those within one percentage point of the
   /// best simulated attainment (more engines for a sliver of attainment waste GPUs), then the
   /// higher attainment.
@@ -610,6 +661,9 @@ private:
   std::size_t backlog_ = 0;  // requests queued for prefill, added at the start of the horizon
   std::size_t early_total_ = 0, late_total_ = 0;  // requests arriving before / after the start-up delay
   std::map<std::uint64_t, CandidateOutcome> evaluated_;
+  WorkerCounts deployed_{1, 1};  // this decision's deployed fleet (within the budget)
+  Start dep_start_;              // how it starts
+  std::vector<std::optional<ResumableReplay<Service>>>* forks_ = nullptr;  // during a search: the deployed replay's copies
   int sims_ = 0;
   double now_s_ = 0;
   std::optional<double> last_rate_;

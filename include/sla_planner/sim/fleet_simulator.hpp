@@ -73,6 +73,7 @@
 #include "sla_planner/sim/replay_request.hpp"
 #include "sla_planner/sim/replay_result.hpp"
 #include "sla_planner/sim/replay_workload.hpp"
+#include "sla_planner/sim/resumable_replay.hpp"
 #include "sla_planner/sim/static_fleet.hpp"
 
 namespace sla_planner {
@@ -178,19 +179,21 @@ public:
   ReplayResult run_from(const ReplayWorkload& workload, WorkerCounts ready, std::vector<double> starting_p_ms,
                         std::vector<double> starting_d_ms, double prefill_slowdown = 1.0, double decode_slowdown = 1.0,
                         ReplayTally* tally = nullptr) const {
-    check(workload.requests);
-    if (ready.prefill < 1 || ready.decode < 1)
-      throw std::invalid_argument("run_from needs at least one ready worker of each kind");
-    detail::EngineSetup s = setup(options_.ttft_ms, options_.itl_ms, options_.interval_s, &workload);
-    s.start_p = ready.prefill;
-    s.start_d = ready.decode;
-    s.starting_p_ms = std::move(starting_p_ms);
-    s.starting_d_ms = std::move(starting_d_ms);
-    s.prefill_slowdown *= prefill_slowdown;
-    s.decode_slowdown *= decode_slowdown;
-    s.tally = tally;
+    const detail::EngineSetup s = from_setup(workload, ready, std::move(starting_p_ms), std::move(starting_d_ms),
+                                             prefill_slowdown, decode_slowdown, tally);
     detail::StaticController ctrl;
     return detail::FleetEngine<Service>(service_, workload.requests, s).run("candidate", ctrl);
+  }
+  /// The same replay, begun and paused before its first event, counting by arrival window from
+  /// `tally` on (see ResumableReplay). The simulator and the workload must outlive it.
+  /// \throws as run_from
+  ResumableReplay<Service> begin_from(const ReplayWorkload& workload, WorkerCounts ready, std::vector<double> starting_p_ms,
+                                      std::vector<double> starting_d_ms, double prefill_slowdown, double decode_slowdown,
+                                      const ReplayTally& tally) const {
+    return ResumableReplay<Service>(service_, workload.requests,
+                                    from_setup(workload, ready, std::move(starting_p_ms), std::move(starting_d_ms),
+                                               prefill_slowdown, decode_slowdown, nullptr),
+                                    tally);
   }
 
   /// Replays `requests` (sorted by arrival) on a fleet that `controller` resizes at every
@@ -322,6 +325,22 @@ private:
     }
   };
 
+  detail::EngineSetup from_setup(const ReplayWorkload& workload, WorkerCounts ready, std::vector<double> starting_p_ms,
+                                 std::vector<double> starting_d_ms, double prefill_slowdown, double decode_slowdown,
+                                 ReplayTally* tally) const {
+    check(workload.requests);
+    if (ready.prefill < 1 || ready.decode < 1)
+      throw std::invalid_argument("run_from needs at least one ready worker of each kind");
+    detail::EngineSetup s = setup(options_.ttft_ms, options_.itl_ms, options_.interval_s, &workload);
+    s.start_p = ready.prefill;
+    s.start_d = ready.decode;
+    s.starting_p_ms = std::move(starting_p_ms);
+    s.starting_d_ms = std::move(starting_d_ms);
+    s.prefill_slowdown *= prefill_slowdown;
+    s.decode_slowdown *= decode_slowdown;
+    s.tally = tally;
+    return s;
+  }
   detail::EngineSetup setup(double ttft, double itl, double interval, const ReplayWorkload* hashes) const {
     detail::EngineSetup s;
     s.ttft_ms = ttft;

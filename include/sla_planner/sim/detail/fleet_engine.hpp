@@ -77,6 +77,13 @@ struct controller_observes : std::false_type {};
 template <class C>
 struct controller_observes<C, std::void_t<decltype(C::observes)>> : std::bool_constant<C::observes> {};
 
+/// Whether a service model takes a location hint in decode_step_ms (kv, mean, int& hint).
+template <class S, class = void>
+struct service_hinted : std::false_type {};
+template <class S>
+struct service_hinted<S, std::void_t<decltype(std::declval<const S&>().decode_step_ms(0.0, 0.0, std::declval<int&>()))>>
+    : std::true_type {};
+
 /// A controller that never changes the fleet.
 struct StaticController {
   static constexpr bool dynamic = false;
@@ -93,28 +100,37 @@ public:
   FleetEngine(const Service& service, const std::vector<ReplayRequest>& requests, const EngineSetup& setup)
       : svc_(service), req_(requests), s_(setup), cap_(service.max_kv_tokens()) {}
 
+  /// One whole replay.
   template <class Controller>
   ReplayResult run(std::string name, Controller& ctrl) {
-    ReplayResult res;
-    res.name = std::move(name);
-    res.interval_s = s_.interval_s;
+    if (begin(std::move(name), ctrl)) advance(ctrl, std::numeric_limits<double>::infinity());
+    return end();
+  }
+
+  /// Sets a replay up (the workers of the start, the first tick). Returns false when there is no
+  /// request (nothing to advance).
+  template <class Controller>
+  bool begin(std::string name, Controller& ctrl) {
+    (void)ctrl;
+    res_.name = std::move(name);
+    res_.interval_s = s_.interval_s;
     const std::size_t n = req_.size();
-    res.requests = n;
-    if (n == 0) return res;
+    res_.requests = n;
+    if (s_.tally) count_by_window(*s_.tally);  // end() writes the counts back
+    if (n == 0) return false;
     if (!(cap_ > 0) || !std::isfinite(cap_))
       throw DataError("decode KV capacity (max_kv_tokens) must be > 0, got " + std::to_string(cap_));
 
     start_ = req_.front().arrival_ms;
     first_index_ = static_cast<std::int64_t>(python_floordiv(start_ / 1000.0, s_.interval_s));
     dstart_.assign(n, 0.0);
-    if (s_.tally) darrive_.assign(n, 0.0);
+    if (tallying_) darrive_.assign(n, 0.0);
     ttft_.assign(n, 0.0);
     itl_values_.clear();
     itl_values_.reserve(n);
-    if (s_.keep_timings) res.timings.assign(n, RequestTiming{});
-    timings_ = s_.keep_timings ? &res.timings : nullptr;
-    spans_ = &res.workers;
-    now_ = start_;
+    timed_ = s_.keep_timings;
+    if (timed_) res_.timings.assign(n, RequestTiming{});
+    now_ = paused_at_ = start_;
     score_from_ = start_ + s_.score_after_ms;
     tick_s_ = s_.tick_s > 0 ? s_.tick_s : s_.interval_s;
     first_tick_ = static_cast<std::int64_t>(python_floordiv(start_ / 1000.0, tick_s_));
@@ -125,14 +141,26 @@ public:
     for (const double ms : s_.starting_d_ms) add_decode(false, start_ + ms);
     snapshot(0);
     observing_ = kObserves<Controller>;
+    if constexpr (!kObserves<Controller>) static_ = !Controller::dynamic;
     if constexpr (kObserves<Controller>) push(policy_tick_time(1), kTick, 1, 0);
     else if constexpr (Controller::dynamic) push(tick_time(1), kTick, 1, 0);
+    return true;
+  }
 
-    std::size_t next = 0;
-    while (finished_ < n && !(s_.tally && s_.tally->stopped())) {
-      if (next < n && (heap_.empty() || req_[next].arrival_ms < heap_.top().t)) {
-        now_ = req_[next].arrival_ms;
-        on_arrival(static_cast<std::uint32_t>(next++));
+  /// Handles every event (arrival, completion, tick) before `until_ms` on the replay's clock,
+  /// unless the tally has stopped the replay. Returns whether the replay is over (every request
+  /// finished, or the tally stopped it).
+  template <class Controller>
+  bool advance(Controller& ctrl, double until_ms) {
+    const std::size_t n = req_.size();
+    for (;;) {
+      if (finished_ >= n || (tallying_ && tally_.stopped())) return true;
+      const bool arrival = next_ < n && (heap_.empty() || req_[next_].arrival_ms < heap_.top().t);
+      const double t = arrival ? req_[next_].arrival_ms : heap_.top().t;
+      if (!(t < until_ms)) break;
+      if (arrival) {
+        now_ = t;
+        on_arrival(static_cast<std::uint32_t>(next_++));
         continue;
       }
       const Event e = heap_.top();
@@ -152,7 +180,7 @@ public:
             apply(ctrl.observe_decide(o));
             snapshot(tick_s_ == s_.interval_s && first_tick_ == first_index_ ? k : interval_of(now_));
             push(policy_tick_time(k + 1), kTick, static_cast<std::uint32_t>(k + 1), 0);
-          } else {
+          } else if constexpr (Controller::dynamic) {
             const Metrics m = metrics_of(k - 1);
             const WorkerCounts target = ctrl.decide(m, WorkerCounts{deployed_p_, deployed_d_});
             apply(target);
@@ -163,13 +191,51 @@ public:
         }
       }
     }
-    finish_result(res);
-    return res;
+    paused_at_ = std::max(paused_at_, until_ms);
+    return false;
+  }
+
+  /// Adds a worker as if it had been deployed at the start, starting, and becomes ready at
+  /// `ready_ms` (not before the time the last advance() stopped at). A copy of an engine paused
+  /// there continues exactly as a replay that had the worker from its start (a starting worker
+  /// takes no request; its ready event is handled before any other event at that time, as the
+  /// start's are).
+  /// \throws std::logic_error when `ready_ms` is earlier than that time
+  void add_starting(bool prefill, double ready_ms) {
+    if (!static_ || req_.empty())
+      throw std::logic_error("fleet replay: workers are added part-way only to a begun replay of a fixed fleet");
+    if (!(ready_ms >= paused_at_))
+      throw std::logic_error("fleet replay: a worker added part-way must become ready after the pause");
+    const std::uint32_t id = prefill ? new_prefill(start_) : new_decode(start_);
+    heap_.push(Event{ready_ms, 0, id, prefill ? 0U : 1U, kReady});
+    // The start's counts, as if it had been there (a fixed fleet takes no other); ready ones
+    // as they were then.
+    const long long rp = acc_[0].rp, rd = acc_[0].rd;
+    snapshot(0);
+    acc_[0].rp = rp;
+    acc_[0].rd = rd;
+  }
+
+  /// Counts requests by arrival window from `t` on (its windows and limits), before begin().
+  void count_by_window(const ReplayTally& t) {
+    tally_ = t;
+    tallying_ = true;
+  }
+  /// The counts by arrival window (when asked for).
+  ReplayTally& tally() noexcept { return tally_; }
+
+  /// The result, and the tally written back to the setup's. The engine is spent.
+  ReplayResult end() {
+    if (!req_.empty()) finish_result(res_);
+    if (s_.tally) *s_.tally = tally_;
+    return std::move(res_);
   }
 
 private:
   template <class C>
   static constexpr bool kObserves = controller_observes<C>::value;
+  template <class S>
+  static constexpr bool kHinted = service_hinted<S>::value;
 
   enum Kind : std::uint8_t { kPrefillDone, kDecodeArrive, kDecodeStep, kReady, kTick };
   enum class Life : std::uint8_t { Starting, Ready, Draining, Gone };
@@ -319,9 +385,21 @@ private:
   }
 
   // ---- intervals
+  /// Index of the interval holding `t_ms` (Python's floor division, as the reference buckets
+  /// time). The last interval found is kept: times inside it, away from its ends by far more than
+  /// rounding, are answered without the division (the same answers, a fifth of a replay's time).
   std::size_t interval_of(double t_ms) const {
+    if (t_ms >= iv_lo_ && t_ms < iv_hi_) return iv_k_;
     const double q = python_floordiv(t_ms / 1000.0, s_.interval_s) - static_cast<double>(first_index_);
-    return q > 0 ? static_cast<std::size_t>(q) : 0;
+    const std::size_t k = q > 0 ? static_cast<std::size_t>(q) : 0;
+    if (q >= 0) {
+      const double a = (static_cast<double>(first_index_) + q) * s_.interval_s * 1000.0, b = a + s_.interval_s * 1000.0;
+      const double slack = 1e-9 * (std::fabs(a) + std::fabs(b) + 1.0);
+      iv_k_ = k;
+      iv_lo_ = a + slack;
+      iv_hi_ = b - slack;
+    }
+    return k;
   }
   IntervalAcc& acc(std::size_t k) {
     if (k >= acc_.size()) acc_.resize(k + 1);
@@ -351,16 +429,16 @@ private:
   }
 
   // ---- workers
-  std::uint32_t new_span(bool prefill) {
+  std::uint32_t new_span(bool prefill, double at) {
     WorkerSpan w;
     w.prefill = prefill;
     w.gpus = prefill ? s_.prefill_gpus : s_.decode_gpus;
-    w.provisioned_ms = now_;
+    w.provisioned_ms = at;
     w.ready_ms = w.removed_ms = w.end_ms = std::numeric_limits<double>::infinity();
-    spans_->push_back(w);
+    res_.workers.push_back(w);
     held_gpus_ += w.gpus;
     peak_gpus_ = std::max(peak_gpus_, held_gpus_);
-    return static_cast<std::uint32_t>(spans_->size() - 1);
+    return static_cast<std::uint32_t>(res_.workers.size() - 1);
   }
   static void insert_sorted(std::vector<std::uint32_t>& v, std::uint32_t id) {
     v.insert(std::upper_bound(v.begin(), v.end(), id), id);
@@ -369,22 +447,29 @@ private:
     const auto it = std::lower_bound(v.begin(), v.end(), id);
     if (it != v.end() && *it == id) v.erase(it);
   }
-  void add_prefill(bool ready_now, double ready_at = std::numeric_limits<double>::quiet_NaN()) {
+  /// A new prefill (decode) worker, provisioned at `at`, not yet started; returns its id.
+  std::uint32_t new_prefill(double at) {
     PrefillWorker w;
-    w.span = new_span(true);
+    w.span = new_span(true, at);
     w.cache = PrefixCache(s_.cache_blocks);
     prefill_.push_back(std::move(w));
     ++deployed_p_;
     peak_p_ = std::max(peak_p_, deployed_p_);
-    start(static_cast<std::uint32_t>(prefill_.size() - 1), true, ready_now, ready_at);
+    return static_cast<std::uint32_t>(prefill_.size() - 1);
   }
-  void add_decode(bool ready_now, double ready_at = std::numeric_limits<double>::quiet_NaN()) {
+  std::uint32_t new_decode(double at) {
     DecodeWorker w;
-    w.span = new_span(false);
+    w.span = new_span(false, at);
     decode_.push_back(std::move(w));
     ++deployed_d_;
     peak_d_ = std::max(peak_d_, deployed_d_);
-    start(static_cast<std::uint32_t>(decode_.size() - 1), false, ready_now, ready_at);
+    return static_cast<std::uint32_t>(decode_.size() - 1);
+  }
+  void add_prefill(bool ready_now, double ready_at = std::numeric_limits<double>::quiet_NaN()) {
+    start(new_prefill(now_), true, ready_now, ready_at);
+  }
+  void add_decode(bool ready_now, double ready_at = std::numeric_limits<double>::quiet_NaN()) {
+    start(new_decode(now_), false, ready_now, ready_at);
   }
   /// A worker just added becomes ready at `ready_at` when given (at once if that has passed),
   /// else at once when `ready_now` or without a start-up delay, else after the start-up delay.
@@ -400,11 +485,11 @@ private:
     Life& life = prefill ? prefill_[id].life : decode_[id].life;
     if (life != Life::Starting) return;  // removed while starting
     life = Life::Ready;
-    (*spans_)[prefill ? prefill_[id].span : decode_[id].span].ready_ms = now_;
+    res_.workers[prefill ? prefill_[id].span : decode_[id].span].ready_ms = now_;
     insert_sorted(prefill ? ready_p_ : ready_d_, id);
   }
   void gone(std::uint32_t span) {
-    WorkerSpan& w = (*spans_)[span];
+    WorkerSpan& w = res_.workers[span];
     w.end_ms = now_;
     held_gpus_ -= w.gpus;
   }
@@ -432,7 +517,7 @@ private:
     const std::uint32_t id = pick_removal(prefill_, ready_p_, [](const PrefillWorker& w) { return w.load(); });
     PrefillWorker& w = prefill_[id];
     --deployed_p_;
-    (*spans_)[w.span].removed_ms = now_;
+    res_.workers[w.span].removed_ms = now_;
     if (w.life == Life::Starting) {
       w.life = Life::Gone;
       gone(w.span);
@@ -451,7 +536,7 @@ private:
     });
     DecodeWorker& w = decode_[id];
     --deployed_d_;
-    (*spans_)[w.span].removed_ms = now_;
+    res_.workers[w.span].removed_ms = now_;
     if (w.life == Life::Starting) {
       w.life = Life::Gone;
       gone(w.span);
@@ -478,7 +563,7 @@ private:
       t.osl += static_cast<double>(req_[r].osl);
       t.isl_h.add(static_cast<double>(req_[r].isl));
     }
-    if (timings_) (*timings_)[r].arrival_ms = now_;
+    if (timed_) res_.timings[r].arrival_ms = now_;
     // Shortest queue (waiting + in service); ties go to the lowest id. There is always a ready
     // worker: the first ones are ready at once, and removal takes starting workers first.
     if (ready_p_.empty()) throw std::logic_error("fleet replay: no prefill worker is taking requests");
@@ -495,7 +580,7 @@ private:
       best = route_kv(r);
     }
     PrefillWorker& w = prefill_[best];
-    if (timings_) (*timings_)[r].prefill_worker = w.span;
+    if (timed_) res_.timings[r].prefill_worker = w.span;
     if (s_.prefill_model == PrefillModel::chunked) {
       w.queue.push_back(r);
       if (!w.busy) start_pass(best);
@@ -552,9 +637,9 @@ private:
       t.prompt_tokens += req_[r].isl;
       t.cached_tokens += c;
     }
-    if (timings_) {
-      (*timings_)[r].prefill_start_ms = now_;
-      (*timings_)[r].cached_tokens = c;
+    if (timed_) {
+      res_.timings[r].prefill_start_ms = now_;
+      res_.timings[r].cached_tokens = c;
     }
     return c;
   }
@@ -567,7 +652,7 @@ private:
   }
   /// Hands the request to the decode side `rest` ms (the fixed latency) plus the KV transfer later.
   void send_to_decode(std::uint32_t r, double rest) {
-    if (timings_) (*timings_)[r].prefill_end_ms = now_ + rest;
+    if (timed_) res_.timings[r].prefill_end_ms = now_ + rest;
     double transfer = s_.transfer_ms;
     if (s_.transfer_ms_per_token > 0) transfer += static_cast<double>(req_[r].isl) * s_.transfer_ms_per_token;
     if (rest + transfer > 0) push(now_ + rest + transfer, kDecodeArrive, r, 0);
@@ -659,7 +744,7 @@ private:
 
   // ---- decode
   void on_decode_arrival(std::uint32_t r) {
-    if (s_.tally) darrive_[r] = now_;
+    if (tallying_) darrive_[r] = now_;
     // Least KV held or claimed (admitted + waiting); ties go to the lowest id.
     if (ready_d_.empty()) throw std::logic_error("fleet replay: no decode worker is taking requests");
     std::uint32_t best = ready_d_.front();
@@ -670,7 +755,7 @@ private:
       if (l < best_load) best = ready_d_[i], best_load = l;
     }
     DecodeWorker& d = decode_[best];
-    if (timings_) (*timings_)[r].decode_worker = d.span;
+    if (timed_) res_.timings[r].decode_worker = d.span;
     d.waiting.push_back(r);
     d.waiting_reserved += reserve(r);
     if (d.batch.empty()) {  // idle (then nothing was waiting either): joins now
@@ -743,7 +828,9 @@ private:
     if (slot.ctx2 == ctx2 && slot.count == count) return slot.ms;
     const double context = 0.5 * static_cast<double>(ctx2);
     const double kv = context / cap_, mean = context / static_cast<double>(count);
-    const double ms = svc_.decode_step_ms(kv, mean) * s_.decode_slowdown;
+    double ms;
+    if constexpr (kHinted<Service>) ms = svc_.decode_step_ms(kv, mean, step_hint_) * s_.decode_slowdown;
+    else ms = svc_.decode_step_ms(kv, mean) * s_.decode_slowdown;
     if (!(ms > 0) || !std::isfinite(ms))
       throw DataError("decode step time " + std::to_string(ms) + " ms at KV usage " + std::to_string(kv) +
                       " and context " + std::to_string(mean) + " is not positive; the profile cannot drive a replay");
@@ -762,9 +849,9 @@ private:
       t.ttft += ttft_[r];
       t.ttft_h.add(ttft_[r] / 1000.0);
     }
-    if (timings_) {
-      (*timings_)[r].decode_start_ms = now_;
-      (*timings_)[r].ttft_ms = ttft_[r];
+    if (timed_) {
+      res_.timings[r].decode_start_ms = now_;
+      res_.timings[r].ttft_ms = ttft_[r];
     }
   }
   void finish(std::uint32_t r) {
@@ -796,9 +883,9 @@ private:
       if (scored) ++good_;
     }
     scored_ += scored;
-    if (s_.tally) tally(r, itl, ttft_ok, itl_ok, good);
-    if (timings_) {
-      RequestTiming& t = (*timings_)[r];
+    if (tallying_) tally(r, itl, ttft_ok, itl_ok, good);
+    if (timed_) {
+      RequestTiming& t = res_.timings[r];
       t.finish_ms = now_;
       t.itl_ms = itl;
       t.good = good;
@@ -810,7 +897,7 @@ private:
   }
 
   void tally(std::uint32_t r, double itl, bool ttft_ok, bool itl_ok, bool good) {
-    ReplayTally& t = *s_.tally;
+    ReplayTally& t = tally_;
     const double a = req_[r].arrival_ms;
     if (a < t.warm_from_ms) return;
     if (a < t.split_ms) {
@@ -900,8 +987,11 @@ private:
   double cap_;
 
   std::priority_queue<Event, std::vector<Event>, Later> heap_;
-  std::uint64_t seq_ = 0;
+  std::uint64_t seq_ = 1;  // 0 is for workers added part-way (add_starting)
   double now_ = 0, start_ = 0, end_ = 0;
+  double paused_at_ = 0;  // advance() handled every event before this time
+  mutable std::size_t iv_k_ = 0;                  // interval_of's last interval
+  mutable double iv_lo_ = 1, iv_hi_ = 0;          // times surely inside it (empty at first)
   std::int64_t first_index_ = 0;
 
   std::vector<PrefillWorker> prefill_;
@@ -909,11 +999,16 @@ private:
   std::vector<std::uint32_t> ready_p_, ready_d_;  // ids taking requests, ascending
   long long deployed_p_ = 0, deployed_d_ = 0, peak_p_ = 0, peak_d_ = 0;
   long long held_gpus_ = 0, peak_gpus_ = 0;
-  std::vector<WorkerSpan>* spans_ = nullptr;
 
   std::vector<double> dstart_, ttft_, itl_values_, darrive_;
-  std::vector<RequestTiming>* timings_ = nullptr;
+  ReplayResult res_;                        // built up as the replay runs (workers, timings)
+  bool timed_ = false;                      // keep every request's timeline in res_.timings
+  ReplayTally tally_;                       // counts by arrival window (when tallying_)
+  bool tallying_ = false;
+  bool static_ = false;                     // begun with a controller that never acts
+  std::size_t next_ = 0;                    // next arrival to take
   std::vector<IntervalAcc> acc_;
+  int step_hint_ = -1;  // the service model's last decode-step triangle (when it takes one)
   std::vector<StepSlot> step_cache_ = std::vector<StepSlot>(std::size_t(1) << kStepCacheBits);
   std::size_t finished_ = 0, good_ = 0, oversized_ = 0;
   std::int64_t prompt_tokens_ = 0, cached_total_ = 0;
