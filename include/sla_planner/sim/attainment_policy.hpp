@@ -42,8 +42,8 @@
 //     simulated attainment and the search goes down from the best fleet as above, so that engines
 //     that buy less than a point are not kept. A fleet that is the deployed one plus engines added
 //     now replays exactly as the deployed one until they are ready: it goes on from a copy of the
-//     deployed replay taken at the start-up delay (ResumableReplay), the same result for about half
-//     the work.
+//     deployed replay taken at the start-up delay (ResumableReplay): the same result, replaying only
+//     what follows (about half of the warm-up and horizon).
 // Deterministic: the same observations give the same decisions.
 #pragma once
 
