@@ -520,17 +520,17 @@ private:
       const ReplayWorkload& w = draws_[k];
       if (w.requests.empty()) continue;
       const double first = w.requests.front().arrival_ms;  // −warm-up, in ms
-      ReplayTally limits;
-      limits.warm_from_ms = limits.split_ms = 0;
-      limits.late_from_ms = startup_ms_;
       std::optional<ResumableReplay<Service>> run;
       if (forked && (*forks_)[k]) {
         run.emplace(*(*forks_)[k]);
         for (std::size_t i = dep_start_.p.size(); i < st.p.size(); ++i) run->add_starting(true, first + (st.p[i] - first));
         for (std::size_t i = dep_start_.d.size(); i < st.d.size(); ++i) run->add_starting(false, first + (st.d[i] - first));
       } else {
+        ReplayTally windows;  // early: from now to the start-up delay; late: after it
+        windows.warm_from_ms = windows.split_ms = 0;
+        windows.late_from_ms = startup_ms_;
         run.emplace(sim_.begin_from(w, WorkerCounts{st.rp, st.rd}, from_first(st.p, first), from_first(st.d, first), factor_,
-                                    factor_, limits));
+                                    factor_, windows));
         if (base) {  // the point where fleets with more engines part from it (if after the start)
           forks_->resize(draws_.size());
           const double part = first + (startup_ms_ - first);

@@ -387,7 +387,7 @@ private:
   // ---- intervals
   /// Index of the interval holding `t_ms` (Python's floor division, as the reference buckets
   /// time). The last interval found is kept: times inside it, away from its ends by far more than
-  /// rounding, are answered without the division (the same answers, a fifth of a replay's time).
+  /// rounding, are answered without the division (the same answers).
   std::size_t interval_of(double t_ms) const {
     if (t_ms >= iv_lo_ && t_ms < iv_hi_) return iv_k_;
     const double q = python_floordiv(t_ms / 1000.0, s_.interval_s) - static_cast<double>(first_index_);
