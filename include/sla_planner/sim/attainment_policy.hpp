@@ -195,6 +195,17 @@ public:
     // Fleet `c` simulated as far as it takes to tell whether it meets the requirement (null: over
     // the simulation limit or the budget).
     auto judge = [&](WorkerCounts c) { return evaluate(c, obs, level, need_early(c)); };
+    // Whether a fleet with at least as many engines of each kind as `c` is known to miss what `c`
+    // must reach: then `c` misses it too (fewer engines never serve a request sooner), and is not
+    // replayed. A fleet that stopped early is known to miss when it stopped below the level.
+    auto fails_above = [&](WorkerCounts c) {
+      for (const auto& [k, o] : evaluated_) {
+        if (key(o.fleet) == key(c) || o.fleet.prefill < c.prefill || o.fleet.decode < c.decode) continue;
+        const double e = need_early(o.fleet);
+        if (o.partial ? o.late_below <= level || (e > 0 && o.early_below <= e) : !meets(o)) return true;
+      }
+      return false;
+    };
     WorkerCounts at = deployed;
     // Up: add an engine of each kind whose target is missed until the fleet meets the target.
     // (A fleet found short part-way through its replay is judged on the requests counted by then.)
@@ -242,6 +253,7 @@ public:
           WorkerCounts c = at;
           (prefill ? c.prefill : c.decode) -= 1;
           if ((prefill ? c.prefill : c.decode) < std::max<long long>(1, config_.min_endpoint)) continue;
+          if (fails_above(c)) continue;
           const CandidateOutcome* o = judge(c);
           if (o && meets(*o)) next = c;
         }
@@ -354,7 +366,8 @@ private:
     const double phi = 0.6180339887498949;
     double sum = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      const double u = std::fmod((static_cast<double>(i) + 0.5) * phi + static_cast<double>(salt % 97) * 0.0103, 1.0);
+      const double x = (static_cast<double>(i) + 0.5) * phi + static_cast<double>(salt % 97) * 0.0103;
+      const double u = x - std::floor(x);  // fmod(x, 1) for x >= 0, exactly (Sterbenz), without the division
       v[i] = std::max(0.0, quantile(h, mean, u));
       sum += v[i];
     }
