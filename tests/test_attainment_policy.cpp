@@ -148,6 +148,20 @@ TEST_CASE("attainment: refuses a scale-down its horizon shows would miss the tar
   CHECK(d.num_decode == 1);
 }
 
+TEST_CASE("attainment: a smaller fleet is not replayed when a larger one is known to miss") {
+  // 3P2D deployed at 80 req/s: 2P2D still meets the target, 1P2D does not (one prefill engine
+  // saturates at 66.7 req/s), 2P1D does (decode is never the limit). 1P1D has fewer engines of
+  // each kind than 1P2D, so it would miss too: it is not replayed — 4 fleets, not 5.
+  Policy p(config(), {}, FixedPerf{}, model());
+  const Decision d = p.decide(observe(80, {3, 2}));
+  std::string all;
+  for (const std::string& n : d.notes) all += n + "\n";
+  INFO(all);
+  CHECK(d.num_prefill == 2);
+  CHECK(d.num_decode == 1);
+  CHECK_THAT(all, Catch::Matchers::Contains("2P1D predicted 100.0 %") && Catch::Matchers::Contains("; 4 fleets simulated"));
+}
+
 TEST_CASE("attainment: drains a reported backlog") {
   // 5 req/s arriving, but 2000 requests (30 s of one engine's prefill) are queued.
   FleetObservation o = observe(5, {1, 1});
