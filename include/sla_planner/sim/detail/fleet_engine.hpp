@@ -155,12 +155,23 @@ public:
     const std::size_t n = req_.size();
     for (;;) {
       if (finished_ >= n || (tallying_ && tally_.stopped())) return true;
-      const bool arrival = next_ < n && (heap_.empty() || req_[next_].arrival_ms < heap_.top().t);
-      const double t = arrival ? req_[next_].arrival_ms : heap_.top().t;
+      // The next event: the earliest of the heap's and the decode workers' next steps (ties in
+      // the order they were scheduled), unless an arrival comes strictly before it.
+      const std::uint32_t sw = next_step();
+      const bool step = sw != kNone && (heap_.empty() || Later()(heap_.top(), decode_[sw].next));
+      if (!step && heap_.empty() && next_ >= n) break;  // nothing left to happen (not reached while requests are unfinished)
+      const double te = step ? decode_[sw].next.t : heap_.empty() ? std::numeric_limits<double>::infinity() : heap_.top().t;
+      const bool arrival = next_ < n && req_[next_].arrival_ms < te;
+      const double t = arrival ? req_[next_].arrival_ms : te;
       if (!(t < until_ms)) break;
       if (arrival) {
         now_ = t;
         on_arrival(static_cast<std::uint32_t>(next_++));
+        continue;
+      }
+      if (step) {
+        now_ = t;
+        boundary(sw, decode_[sw].pending);
         continue;
       }
       const Event e = heap_.top();
@@ -169,9 +180,7 @@ public:
       switch (e.kind) {
         case kPrefillDone: on_prefill_done(e.a); break;
         case kDecodeArrive: on_decode_arrival(e.a); break;
-        case kDecodeStep:
-          if (e.b == decode_[e.a].version) boundary(e.a, decode_[e.a].pending);
-          break;
+        case kDecodeStep: break;  // kept in decode_[].next, never in the heap
         case kReady: on_ready(e.a, e.b == 0); break;
         case kTick: {
           const auto k = static_cast<std::size_t>(e.a);
@@ -284,8 +293,8 @@ private:
     std::int64_t steps = 0;              // steps completed up to `base`
     double base = 0;                     // time of the last batch change (a step boundary)
     double tau = 0;                      // step time of the current batch (ms)
-    std::int64_t pending = -1;           // steps from base to the scheduled event
-    std::uint32_t version = 0;           // events with another version are stale
+    std::int64_t pending = -1;           // steps from base to the scheduled step event (-1: none)
+    Event next{0, 0, 0, 0, kDecodeStep}; // that event (when pending >= 0): its time and order
   };
   struct StepSlot {
     std::int64_t ctx2 = -1;
@@ -769,11 +778,29 @@ private:
       else if (steps < d.pending) schedule(best, steps);
     }
   }
+  /// The batch of worker `id` next changes `steps` steps after its last change. Each worker has
+  /// at most one such event; they are kept beside the heap (stepping_), not in it, so that moving
+  /// one earlier leaves no stale event behind.
   void schedule(std::uint32_t id, std::int64_t steps) {
     DecodeWorker& d = decode_[id];
+    if (d.pending < 0) stepping_.push_back(id);
     d.pending = steps;
-    ++d.version;
-    push(d.base + static_cast<double>(steps) * d.tau, kDecodeStep, id, d.version);
+    d.next = Event{d.base + static_cast<double>(steps) * d.tau, seq_++, id, 0, kDecodeStep};
+    step_min_ = kNone;
+  }
+  void unschedule(std::uint32_t id) {
+    DecodeWorker& d = decode_[id];
+    if (d.pending < 0) return;
+    d.pending = -1;
+    stepping_.erase(std::find(stepping_.begin(), stepping_.end(), id));
+    step_min_ = kNone;
+  }
+  /// The decode worker whose step event is next (kNone: none scheduled).
+  std::uint32_t next_step() {
+    if (step_min_ == kNone)
+      for (std::uint32_t id : stepping_)
+        if (step_min_ == kNone || Later()(decode_[step_min_].next, decode_[id].next)) step_min_ = id;
+    return step_min_;
   }
   /// The batch of worker `id` changes now, `steps` steps after its last change: finished
   /// requests leave, waiting ones join in FIFO order while their full context fits.
@@ -781,8 +808,7 @@ private:
     DecodeWorker& d = decode_[id];
     d.steps += steps;
     d.base = now_;
-    d.pending = -1;
-    ++d.version;
+    unschedule(id);
     while (!d.batch.empty() && d.batch.front().finish_step <= d.steps) {
       std::pop_heap(d.batch.begin(), d.batch.end(), FinishesLater());
       const std::uint32_t r = d.batch.back().req;
@@ -986,7 +1012,10 @@ private:
   EngineSetup s_;
   double cap_;
 
-  std::priority_queue<Event, std::vector<Event>, Later> heap_;
+  std::priority_queue<Event, std::vector<Event>, Later> heap_;  // every event but the decode steps
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+  std::vector<std::uint32_t> stepping_;  // decode workers with a step event scheduled
+  std::uint32_t step_min_ = kNone;       // the one of them whose event is next (kNone: to find)
   std::uint64_t seq_ = 1;  // 0 is for workers added part-way (add_starting)
   double now_ = 0, start_ = 0, end_ = 0;
   double paused_at_ = 0;  // advance() handled every event before this time
