@@ -797,9 +797,12 @@ private:
   }
   /// The decode worker whose step event is next (kNone: none scheduled).
   std::uint32_t next_step() {
-    if (step_min_ == kNone)
+    if (step_min_ == kNone && !stepping_.empty()) {
+      std::uint32_t m = stepping_.front();
       for (std::uint32_t id : stepping_)
-        if (step_min_ == kNone || Later()(decode_[step_min_].next, decode_[id].next)) step_min_ = id;
+        if (Later()(decode_[m].next, decode_[id].next)) m = id;
+      step_min_ = m;
+    }
     return step_min_;
   }
   /// The batch of worker `id` changes now, `steps` steps after its last change: finished
