@@ -69,6 +69,13 @@ FleetObservation observe(double rate, WorkerCounts fleet, double start_s = 0) {
   return o;
 }
 
+/// A decision's notes, one per line.
+std::string notes(const Decision& d) {
+  std::string all;
+  for (const std::string& n : d.notes) all += n + "\n";
+  return all;
+}
+
 }  // namespace
 
 TEST_CASE("attainment: parameters are validated with the field named") {
@@ -85,11 +92,6 @@ TEST_CASE("attainment: parameters are validated with the field named") {
 }
 
 TEST_CASE("attainment: a light load is drawn again until enough requests are simulated") {
-  auto notes = [](const Decision& d) {
-    std::string all;
-    for (const std::string& n : d.notes) all += n + "\n";
-    return all;
-  };
   // 2 req/s: about 40 requests arrive after the 20-s start-up delay in one draw; 1000 wanted,
   // at most 8 draws.
   Policy light(config(), {}, FixedPerf{}, model());
@@ -122,8 +124,7 @@ TEST_CASE("attainment: the cheapest fleet that meets the target, from the load i
   // queue behind it, so the policy asks for three (and scales down once drained).
   Policy heavy(config(), {}, FixedPerf{}, model());
   const Decision b = heavy.decide(observe(80, {1, 1}));
-  std::string all;
-  for (const std::string& n : b.notes) all += n + "\n";
+  const std::string all = notes(b);
   INFO(all);
   CHECK(b.num_prefill == 3);
   CHECK(b.num_decode == 1);
@@ -148,14 +149,35 @@ TEST_CASE("attainment: refuses a scale-down its horizon shows would miss the tar
   CHECK(d.num_decode == 1);
 }
 
+TEST_CASE("attainment: the operator's change cap and scale-down patience apply to its choice") {
+  // 80 req/s on 1P1D wants 3P1D (above); at most one engine per decision gives 2P1D.
+  PlannerConfig capped = config();
+  capped.max_replica_change = 1;
+  Policy up(capped, {}, FixedPerf{}, model());
+  const Decision a = up.decide(observe(80, {1, 1}));
+  CHECK(a.num_prefill == 2);
+  CHECK(a.num_decode == 1);
+  CHECK_THAT(notes(a), Catch::Matchers::Contains("prefill change limited to 1 per decision: 1 -> 2 (wanted 3)"));
+  // 20 req/s on 2P2D wants 1P1D (above); with a patience of 2 the first decision holds 2P2D.
+  PlannerConfig patient = config();
+  patient.scale_down_patience = 2;
+  Policy down(patient, {}, FixedPerf{}, model());
+  const Decision b = down.decide(observe(20, {2, 2}));
+  CHECK(b.num_prefill == 2);
+  CHECK(b.num_decode == 2);
+  CHECK_THAT(notes(b), Catch::Matchers::Contains("prefill scale-down to 1 held: recommended 1 of 2 decisions"));
+  const Decision c = down.decide(observe(20, {2, 2}, 20));
+  CHECK(c.num_prefill == 1);
+  CHECK(c.num_decode == 1);
+}
+
 TEST_CASE("attainment: a smaller fleet is not replayed when a larger one is known to miss") {
   // 3P2D deployed at 80 req/s: 2P2D still meets the target, 1P2D does not (one prefill engine
   // saturates at 66.7 req/s), 2P1D does (decode is never the limit). 1P1D has fewer engines of
   // each kind than 1P2D, so it would miss too: it is not replayed — 4 fleets, not 5.
   Policy p(config(), {}, FixedPerf{}, model());
   const Decision d = p.decide(observe(80, {3, 2}));
-  std::string all;
-  for (const std::string& n : d.notes) all += n + "\n";
+  const std::string all = notes(d);
   INFO(all);
   CHECK(d.num_prefill == 2);
   CHECK(d.num_decode == 1);

@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <deque>
 #include <limits>
 #include <optional>
 #include <string>
@@ -23,6 +22,7 @@
 #include "sla_planner/planner/planner_config.hpp"
 #include "sla_planner/interp/decode_operating_point.hpp"
 #include "sla_planner/planner/replica_calculator.hpp"
+#include "sla_planner/planner/scale_limits.hpp"
 #include "sla_planner/predict/load_predictor.hpp"
 #include "sla_planner/util/format.hpp"
 
@@ -46,7 +46,8 @@ public:
         perf_(std::move(perf)),
         num_req_(make_predictor()),
         isl_(make_predictor()),
-        osl_(make_predictor()) {}
+        osl_(make_predictor()),
+        limits_(config_) {}
 
   /// Records one interval. A missing or NaN request count counts as 0; when the interval had no
   /// requests (or no ISL/OSL), the ISL/OSL of the last non-empty interval are carried forward.
@@ -127,10 +128,9 @@ public:
     d.decode_engine_capacity = r.decode_engine_capacity;
     d.budget_limited = r.budget_limited;
 
-    long long p = apply_patience(r.num_prefill, current.prefill, p_history_, "prefill", d.notes);
-    long long q = apply_patience(r.num_decode, current.decode, d_history_, "decode", d.notes);
-    p = apply_change_cap(p, current.prefill, "prefill", d.notes);
-    q = apply_change_cap(q, current.decode, "decode", d.notes);
+    const WorkerCounts limited = limits_.apply(WorkerCounts{r.num_prefill, r.num_decode}, current, d.notes);
+    long long p = limited.prefill;
+    long long q = limited.decode;
     if (config_.scale_down_safety_check) {
       p = safe_prefill_count(p, current.prefill, d.notes);
       q = safe_decode_count(q, current.decode, d.notes);
@@ -235,37 +235,6 @@ private:
     if (f.clamped) notes.push_back(std::string(what) + " forecast was negative; clamped at 0");
   }
 
-  long long apply_patience(long long target, long long current, std::deque<long long>& history, const char* what,
-                           std::vector<std::string>& notes) const {
-    const auto n = static_cast<std::size_t>(config_.scale_down_patience);
-    history.push_back(target);
-    while (history.size() > n) history.pop_front();
-    if (n <= 1 || target >= current) return target;
-    if (history.size() < n) {
-      notes.push_back(std::string(what) + " scale-down to " + std::to_string(target) + " held: recommended " +
-                      std::to_string(history.size()) + " of " + std::to_string(n) + " decisions");
-      return current;
-    }
-    const long long m = *std::max_element(history.begin(), history.end());
-    if (m >= current) {
-      notes.push_back(std::string(what) + " scale-down to " + std::to_string(target) +
-                      " held: not recommended in each of the last " + std::to_string(n) + " decisions");
-      return current;
-    }
-    return m;
-  }
-
-  long long apply_change_cap(long long target, long long current, const char* what, std::vector<std::string>& notes) const {
-    const long long cap = config_.max_replica_change;
-    if (cap <= 0) return target;
-    long long v = std::min(std::max(target, current - cap), current + cap);
-    v = std::max<long long>(v, config_.min_endpoint);
-    if (v != target)
-      notes.push_back(std::string(what) + " change limited to " + std::to_string(cap) + " per decision: " +
-                      std::to_string(current) + " -> " + std::to_string(v) + " (wanted " + std::to_string(target) + ")");
-    return v;
-  }
-
   /// Smallest count in [target, current] whose engines carry the last observed prefill load
   /// within their profiled capacity.
   long long safe_prefill_count(long long target, long long current, std::vector<std::string>& notes) const {
@@ -314,7 +283,7 @@ private:
   double p_factor_ = 1.0, d_factor_ = 1.0;
   std::optional<double> last_isl_, last_osl_;
   std::optional<Observed> pending_, last_observed_;
-  std::deque<long long> p_history_, d_history_;
+  ScaleLimits limits_;
 };
 
 }  // namespace sla_planner

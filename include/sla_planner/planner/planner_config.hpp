@@ -112,7 +112,7 @@ struct PlannerConfig {
       t.push_back(integer_setting("scale_down_patience", &C::scale_down_patience, SettingRule::at_least(1),
                                   "decisions in a row a scale-down must be recommended"));
       t.push_back(bool_setting("scale_down_safety_check", &C::scale_down_safety_check,
-                               "refuse scale-downs the observed load would not survive"));
+                               "refuse scale-downs the observed load would not survive (throughput rules)"));
       return t;
     }();
     return table;

@@ -44,6 +44,8 @@
 //     now replays exactly as the deployed one until they are ready: it goes on from a copy of the
 //     deployed replay taken at the start-up delay (ResumableReplay): the same result, replaying only
 //     what follows (about half of the warm-up and horizon).
+//  5. Limits. The operator's PlannerConfig::scale_down_patience and max_replica_change apply to
+//     the chosen fleet as they do to the throughput rules (ScaleLimits); off by default.
 // Deterministic: the same observations give the same decisions.
 #pragma once
 
@@ -61,6 +63,7 @@
 #include "sla_planner/planner/histogram.hpp"
 #include "sla_planner/planner/planning_policy.hpp"
 #include "sla_planner/planner/replica_calculator.hpp"
+#include "sla_planner/planner/scale_limits.hpp"
 #include "sla_planner/sim/attainment_params.hpp"
 #include "sla_planner/sim/fleet_simulator.hpp"
 #include "sla_planner/sim/replay_workload.hpp"
@@ -95,6 +98,7 @@ public:
       : config_(std::move(config)),
         params_(checked(std::move(params))),
         calc_(config_),
+        limits_(config_),
         forecast_(config_, std::move(perf)),
         sim_(model_of(model, config_)),
         startup_ms_(model.options().startup_delay_s * 1000.0),
@@ -641,6 +645,7 @@ private:
 
   Decision& finish(Decision& d, WorkerCounts c, WorkerCounts deployed) {
     c = within_budget(c);
+    if (limits_.active()) c = within_budget(limits_.apply(c, deployed, d.notes));
     d.num_prefill = c.prefill;
     d.num_decode = c.decode;
     d.gpus = config_.gpus(c.prefill, c.decode);
@@ -662,6 +667,7 @@ private:
   PlannerConfig config_;
   AttainmentParams params_;
   ReplicaCalculator calc_;
+  ScaleLimits limits_;  ///< scale_down_patience and max_replica_change, applied to every decision
   BasicPlanner<Perf> forecast_;
   FleetSimulator<Service> sim_;
   double startup_ms_;
