@@ -8,37 +8,20 @@ set -u
 tools=$1
 src=$2
 . "$src/tests/cli/lib/assert.sh"
-fake=$tools/../tests/fake_prometheus
-for b in "$tools/planner_run" "$fake"; do [ -x "$b" ] || { echo "SKIP: $b not built"; exit 77; }; done
+. "$src/tests/cli/lib/scripted_prometheus.sh"
 
 expect 2 "planner_run: error: --attainment-target must be in (0, 1], got 2" "$tools/planner_run" --environment advisory --model-name M --policy attainment --attainment-target 2
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/planner_run_attainment.XXXXXX")
-fake_pid= planner_pid=
-cleanup() {
-  for p in $planner_pid $fake_pid; do kill -TERM "$p" 2>/dev/null; done
-  for p in $planner_pid $fake_pid; do wait "$p" 2>/dev/null; done
-  [ "$fails" -gt 0 ] && cat "$work/planner.log"
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
+work_dir planner_run_attainment
 
-port=$((20000 + RANDOM % 20000))
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-"$fake" "$port" ok,ok,ok,ok,ok,ok,ok,ok 2>"$work/fake.log" &
-fake_pid=$!
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+start_fake ok,ok,ok,ok,ok,ok,ok,ok
 
 "$tools/planner_run" --policy attainment --environment advisory --model-name M --namespace ns \
   --metric-pulling-prometheus-endpoint "http://127.0.0.1:$port" --http-timeout-s 1 \
   --adjustment-interval 1 --startup-delay-s 2 --ttft 200 --itl 10 --max-gpu-budget 8 >"$work/planner.log" 2>&1 &
 planner_pid=$!
 sleep 4.5
-kill -TERM "$planner_pid"
-wait "$planner_pid"
-rc=$?
-planner_pid=
+stop_planner
 check "planner_run exits 0 on SIGTERM (got $rc)" test "$rc" -eq 0
 check "start line names the attainment policy" bash -c "grep 'start:' '$work/planner.log' | grep -q 'policy attainment'"
 check "interval 1 decided from its simulation" \
