@@ -3,6 +3,8 @@
 // model: chunked prefill, prefix caching, round-robin routing). Each policy is replayed once to
 // the peak; then every iteration decides that tick again from a copy of the policy's state.
 //   BM_DecisionAtPeak/attainment   simulate-before-scaling (sim/attainment_policy.hpp)
+//   BM_DecisionAtPeak/attainment_unlimited   the same without the limit of one engine of a kind
+//                                  removed per decision (AttainmentParams::max_scale_down = 0)
 //   BM_DecisionAtPeak/throughput   Dynamo's throughput rules, for comparison
 #include <benchmark/benchmark.h>
 
@@ -84,6 +86,13 @@ void BM_DecisionAtPeak_attainment(benchmark::State& state) {
   const FleetSimulator<> model(ProfileServiceModel(perf), options(), PrefillCostModel(profile().prefill, options().prefill_fixed_latency_ms));
   run(state, AttainmentPolicy<ProfilePerfModel>(config(), {}, perf, model));
 }
+void BM_DecisionAtPeak_attainment_unlimited(benchmark::State& state) {
+  const ProfilePerfModel perf(profile());
+  const FleetSimulator<> model(ProfileServiceModel(perf), options(), PrefillCostModel(profile().prefill, options().prefill_fixed_latency_ms));
+  AttainmentParams unlimited;
+  unlimited.max_scale_down = 0;
+  run(state, AttainmentPolicy<ProfilePerfModel>(config(), unlimited, perf, model));
+}
 void BM_DecisionAtPeak_throughput(benchmark::State& state) {
   run(state, ThroughputPolicy<ProfilePerfModel>(config(), ProfilePerfModel(profile())));
 }
@@ -94,5 +103,6 @@ void BM_DecisionAtPeak_throughput(benchmark::State& state) {
 double fastest(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
 
 BENCHMARK(BM_DecisionAtPeak_attainment)->Unit(benchmark::kMillisecond)->Repetitions(9)->ComputeStatistics("min", fastest)->ReportAggregatesOnly(true);
+BENCHMARK(BM_DecisionAtPeak_attainment_unlimited)->Unit(benchmark::kMillisecond)->Repetitions(9)->ComputeStatistics("min", fastest)->ReportAggregatesOnly(true);
 BENCHMARK(BM_DecisionAtPeak_throughput)->Unit(benchmark::kMillisecond)->Repetitions(9)->ComputeStatistics("min", fastest)->ReportAggregatesOnly(true);
 BENCHMARK_MAIN();

@@ -89,6 +89,9 @@ TEST_CASE("attainment: parameters are validated with the field named") {
   p = AttainmentParams{};
   p.max_draws = 0;
   CHECK_THROWS_WITH(p.validate(), Catch::Matchers::Contains("max_draws"));
+  p.max_draws = 1;
+  p.max_scale_down = -1;
+  CHECK_THROWS_WITH(p.validate(), Catch::Matchers::Contains("max_scale_down") && Catch::Matchers::Contains("-1"));
 }
 
 TEST_CASE("attainment: a light load is drawn again until enough requests are simulated") {
@@ -171,11 +174,47 @@ TEST_CASE("attainment: the operator's change cap and scale-down patience apply t
   CHECK(c.num_decode == 1);
 }
 
+TEST_CASE("attainment: removes at most max_scale_down engines of a kind per decision") {
+  // 20 req/s on 3P3D: one engine of each kind meets the target, but by default only one engine of
+  // each kind goes per decision — 2P2D, then 1P1D at the next one.
+  Policy limited(config(), {}, FixedPerf{}, model());
+  const Decision a = limited.decide(observe(20, {3, 3}));
+  INFO(notes(a));
+  CHECK(a.num_prefill == 2);
+  CHECK(a.num_decode == 2);
+  CHECK_THAT(notes(a), Catch::Matchers::Contains("attainment: at most 1 engine(s) of a kind removed per decision; smaller fleets not simulated"));
+  const Decision b = limited.decide(observe(20, {2, 2}, 20));
+  CHECK(b.num_prefill == 1);
+  CHECK(b.num_decode == 1);
+  // Two per decision: 1P1D at once; no limit: the same.
+  for (const int cap : {2, 0}) {
+    AttainmentParams p;
+    p.max_scale_down = cap;
+    Policy free(config(), p, FixedPerf{}, model());
+    const Decision c = free.decide(observe(20, {3, 3}));
+    INFO("max_scale_down " << cap << "\n" << notes(c));
+    CHECK(c.num_prefill == 1);
+    CHECK(c.num_decode == 1);
+    CHECK_THAT(notes(c), !Catch::Matchers::Contains("removed per decision"));
+  }
+  // The minimum-fleet path (no load forecast) is limited too.
+  Policy idle(config(), {}, FixedPerf{}, model());
+  idle.decide(observe(20, {3, 3}));
+  const Decision d = idle.decide(observe(0, {3, 3}, 20));
+  INFO(notes(d));
+  CHECK(d.num_prefill == 2);
+  CHECK(d.num_decode == 2);
+  CHECK_THAT(notes(d), Catch::Matchers::Contains("scale-down limited to 1 engine(s) of a kind per decision: 2P2D (wanted 1P1D)"));
+}
+
 TEST_CASE("attainment: a smaller fleet is not replayed when a larger one is known to miss") {
   // 3P2D deployed at 80 req/s: 2P2D still meets the target, 1P2D does not (one prefill engine
   // saturates at 66.7 req/s), 2P1D does (decode is never the limit). 1P1D has fewer engines of
-  // each kind than 1P2D, so it would miss too: it is not replayed — 4 fleets, not 5.
-  Policy p(config(), {}, FixedPerf{}, model());
+  // each kind than 1P2D, so it would miss too: it is not replayed — 4 fleets, not 5. (No limit on
+  // engines removed per decision, else 1P2D would not be tried at all.)
+  AttainmentParams unlimited;
+  unlimited.max_scale_down = 0;
+  Policy p(config(), unlimited, FixedPerf{}, model());
   const Decision d = p.decide(observe(80, {3, 2}));
   const std::string all = notes(d);
   INFO(all);

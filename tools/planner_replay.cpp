@@ -202,6 +202,8 @@ int run(int argc, char** argv) {
        ". One policy: fleet 'planner'; several: 'planner-<policy>'", cxxopts::value<std::vector<std::string>>())
       ("attainment-target", "attainment policy: share of requests (0..1] that must meet both targets",
        cxxopts::value<double>()->default_value("0.95"))
+      ("attainment-max-scale-down", "attainment policy: most engines of one kind removed per decision (0: no limit)",
+       cxxopts::value<int>()->default_value("1"))
       ("time-scale", "Divide timestamps by X (replay X times faster)", cxxopts::value<double>()->default_value("1"))
       ("skip-invalid", "Skip bad trace lines (and report how many) instead of stopping")
       ("output-json", "Write args and one object per fleet as JSON", cxxopts::value<std::string>())
@@ -236,6 +238,9 @@ int run(int argc, char** argv) {
   policy_params.attainment.attainment_target = r["attainment-target"].as<double>();
   if (!(policy_params.attainment.attainment_target > 0 && policy_params.attainment.attainment_target <= 1))
     throw UsageError("--attainment-target must be in (0, 1], got " + format_number(policy_params.attainment.attainment_target));
+  policy_params.attainment.max_scale_down = r["attainment-max-scale-down"].as<int>();
+  if (policy_params.attainment.max_scale_down < 0)
+    throw UsageError("--attainment-max-scale-down must be >= 0, got " + std::to_string(policy_params.attainment.max_scale_down));
   std::vector<StaticFleet> statics;
   if (r.count("static"))
     for (const std::string& s : r["static"].as<std::vector<std::string>>()) {
@@ -318,6 +323,7 @@ int run(int argc, char** argv) {
     args_json["planner"] = with_planner;
     args_json["policies"] = policies;
     args_json["attainment_target"] = policy_params.attainment.attainment_target;
+    args_json["attainment_max_scale_down"] = policy_params.attainment.max_scale_down;
     nlohmann::json fleets = nlohmann::json::array();
     for (const ReplayResult& x : results) fleets.push_back(fleet_json(x));
     OutputFile out(r["output-json"].as<std::string>());

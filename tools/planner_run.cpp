@@ -98,6 +98,8 @@ struct RunSettings {
   /// engine takes to serve (its model of the deployment).
   double attainment_target = 0.95;
   double startup_delay_s = 60;
+  /// Attainment policy: most engines of one kind removed per decision (0: no limit).
+  int attainment_max_scale_down = 1;
   /// Load policy: the label of vLLM's gauges that tells prefill from decode engines, and its values.
   std::string worker_kind_label = "dynamo_component";
   std::string prefill_worker_kind = "prefill";
@@ -142,6 +144,8 @@ struct RunSettings {
                                "Attainment policy: share of requests (0..1] to meet both targets"));
       t.push_back(real_setting("startup_delay_s", &R::startup_delay_s, SettingRule::at_least(0),
                                "Attainment policy: seconds from scaling up until a new engine serves"));
+      t.push_back(integer_setting("attainment_max_scale_down", &R::attainment_max_scale_down, SettingRule::at_least(0),
+                                  "Attainment policy: most engines of one kind removed per decision (0: no limit)"));
       t.push_back(text_setting("worker_kind_label", &R::worker_kind_label,
                                "Load policy: label of vLLM's gauges telling prefill from decode engines"));
       t.push_back(text_setting("prefill_worker_kind", &R::prefill_worker_kind,
@@ -378,6 +382,7 @@ int run(int argc, char** argv) {
   PolicyParams params;
   params.load = load;
   params.attainment.attainment_target = s.attainment_target;
+  params.attainment.max_scale_down = s.attainment_max_scale_down;
   std::unique_ptr<PlanningPolicy> policy = make_planning_policy(s.policy, c, perf, model, params);
   // Per-engine gauges: required by the load policy (no decision without them), used by the
   // attainment policy when present (a reported backlog).

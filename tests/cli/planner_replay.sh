@@ -143,6 +143,7 @@ expect 2 "--policy must be one of throughput, load, attainment, got 'bogus'" "$t
 expect 2 "--policy load is given twice" "$tool" "${base[@]}" --policy load --policy load
 expect 2 "--policy and --no-planner contradict each other" "$tool" "${base[@]}" --policy load --no-planner --static 1P1D
 expect 2 "--attainment-target must be in (0, 1], got 1.5" "$tool" "${base[@]}" --attainment-target 1.5
+expect 2 "--attainment-max-scale-down must be >= 0, got -1" "$tool" "${base[@]}" --attainment-max-scale-down -1
 expect 2 "--score-after must be a number of seconds >= 0, got -1" "$tool" "${base[@]}" --score-after -1
 expect 2 "--fleet-slowdown must be > 0, got 0" "$tool" "${base[@]}" --fleet-slowdown 0
 out=$("$tool" "${base[@]}" --policy throughput --policy load --policy attainment --static 2P2D --score-after 60 \
@@ -158,6 +159,7 @@ ts = [json.loads(l)["timestamp"] for l in open(sys.argv[2])]
 late = sum(1 for t in ts if t >= ts[0] + 60000)
 assert j["args"]["policies"] == ["throughput", "load", "attainment"], j["args"]["policies"]
 assert j["args"]["score_after_s"] == 60 and j["args"]["fleet_slowdown"] == 1
+assert j["args"]["attainment_target"] == 0.95 and j["args"]["attainment_max_scale_down"] == 1
 names = [f["name"] for f in j["fleets"]]
 assert names == ["planner-throughput", "planner-load", "planner-attainment", "2P2D"], names
 for f in j["fleets"]:

@@ -11,6 +11,7 @@ src=$2
 . "$src/tests/cli/lib/scripted_prometheus.sh"
 
 expect 2 "planner_run: error: --attainment-target must be in (0, 1], got 2" "$tools/planner_run" --environment advisory --model-name M --policy attainment --attainment-target 2
+expect 2 "planner_run: error: --attainment-max-scale-down must be >= 0, got -2" "$tools/planner_run" --environment advisory --model-name M --policy attainment --attainment-max-scale-down -2
 
 work_dir planner_run_attainment
 

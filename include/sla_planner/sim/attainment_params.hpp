@@ -37,6 +37,10 @@ struct AttainmentParams {
   /// Most candidate fleets replayed per decision (>= 1; a fleet's draws count as one, a fleet
   /// replayed again in full counts again; the correction's replay of the warm-up does not count).
   int max_simulations = 24;
+  /// Most engines of one kind removed per decision (0: no limit). Scaling up is not limited: a
+  /// fleet short of engines misses the target at once, while one engine too many costs a tick of
+  /// its GPU. Removing too many on a noisy forecast costs a start-up delay to undo.
+  int max_scale_down = 1;
   /// Seed of the arrival draw (the same seed for every candidate, so they are compared on the same
   /// arrivals).
   std::uint64_t seed = 0x5EED;
@@ -48,6 +52,7 @@ struct AttainmentParams {
     check_non_negative("warmup_s", warmup_s);
     check_at_least("max_draws", max_draws, 1);
     check_at_least("max_simulations", max_simulations, 1);
+    check_at_least("max_scale_down", max_scale_down, 0);
   }
 };
 

@@ -44,8 +44,11 @@
 //     now replays exactly as the deployed one until they are ready: it goes on from a copy of the
 //     deployed replay taken at the start-up delay (ResumableReplay): the same result, replaying only
 //     what follows (about half of the warm-up and horizon).
-//  5. Limits. The operator's PlannerConfig::scale_down_patience and max_replica_change apply to
-//     the chosen fleet as they do to the throughput rules (ScaleLimits); off by default.
+//  5. Limits. At most AttainmentParams::max_scale_down engines of a kind are removed per
+//     decision (default 1; the search does not go lower): a forecast is noisy, and an engine
+//     removed by mistake takes a start-up delay to come back, while scaling up is not limited.
+//     The operator's PlannerConfig::scale_down_patience and max_replica_change apply to the chosen
+//     fleet as they do to the throughput rules (ScaleLimits); off by default.
 // Deterministic: the same observations give the same decisions.
 #pragma once
 
@@ -247,6 +250,7 @@ public:
     }
     // Down: while the fleet meets the level, drop an engine of the kind with more headroom
     // (else of the other) if the smaller fleet still meets it.
+    bool floor_hit = false;
     if (meets(evaluated_.at(key(at)))) {
       for (;;) {
         const CandidateOutcome& here = evaluated_.at(key(at));
@@ -257,6 +261,10 @@ public:
           WorkerCounts c = at;
           (prefill ? c.prefill : c.decode) -= 1;
           if ((prefill ? c.prefill : c.decode) < std::max<long long>(1, config_.min_endpoint)) continue;
+          if (below_floor(c, deployed)) {  // AttainmentParams::max_scale_down
+            floor_hit = true;
+            continue;
+          }
           if (fails_above(c)) continue;
           const CandidateOutcome* o = judge(c);
           if (o && meets(*o)) next = c;
@@ -270,6 +278,9 @@ public:
     d.notes.push_back("attainment: " + counts(at) + " predicted " + pct(chosen.late) + " (TTFT " + pct(chosen.late_ttft) +
                       ", ITL " + pct(chosen.late_itl) + ") after the start-up delay, " + pct(chosen.early) + " before; " +
                       std::to_string(sims_) + " fleets simulated");
+    if (floor_hit)
+      d.notes.push_back("attainment: at most " + std::to_string(params_.max_scale_down) +
+                        " engine(s) of a kind removed per decision; smaller fleets not simulated");
     if (!reachable)
       d.notes.push_back("attainment: no fleet simulated within the budget meets " + pct(target) +
                         "; the cheapest within 1 point of the best one (" + pct(level + 0.01) + ") is used");
@@ -643,7 +654,20 @@ private:
     return best->fleet;
   }
 
+  /// Whether `c` removes more engines of a kind than AttainmentParams::max_scale_down allows.
+  bool below_floor(WorkerCounts c, WorkerCounts deployed) const {
+    const long long cap = params_.max_scale_down;
+    return cap > 0 && (c.prefill < deployed.prefill - cap || c.decode < deployed.decode - cap);
+  }
   Decision& finish(Decision& d, WorkerCounts c, WorkerCounts deployed) {
+    if (below_floor(c, deployed)) {
+      const long long cap = params_.max_scale_down;
+      const WorkerCounts wanted = c;
+      c.prefill = std::max(c.prefill, deployed.prefill - cap);
+      c.decode = std::max(c.decode, deployed.decode - cap);
+      d.notes.push_back("attainment: scale-down limited to " + std::to_string(cap) + " engine(s) of a kind per decision: " +
+                        counts(c) + " (wanted " + counts(wanted) + ")");
+    }
     c = within_budget(c);
     if (limits_.active()) c = within_budget(limits_.apply(c, deployed, d.notes));
     d.num_prefill = c.prefill;
