@@ -13,6 +13,7 @@ set -u
 tools=$1
 src=$2
 . "$src/tests/cli/lib/assert.sh"
+. "$src/tests/cli/lib/ports.sh"
 
 for b in planner_run fleet_emulator planner_dryrun; do
   [ -x "$tools/$b" ] || { echo "SKIP: $tools/$b not built"; exit 77; }
@@ -43,17 +44,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-next_port=$((20000 + RANDOM % 20000))
-free_port() {  # free_port VAR: sets VAR to a free port (no subshell, so ports differ)
-  while ! port_free "$next_port"; do next_port=$((next_port + 1)); done
-  printf -v "$1" '%s' "$next_port"
-  next_port=$((next_port + 1))
-}
-wait_port() {  # wait_port PORT SECONDS
-  for _ in $(seq $(($2 * 10))); do port_free "$1" || return 0; sleep 0.1; done
-  return 1
-}
 http_get() {  # http_get PORT PATH: the body
   exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
   printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3

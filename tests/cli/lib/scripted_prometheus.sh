@@ -1,6 +1,7 @@
 # Shared set-up of the planner_run scripts that talk to the scripted Prometheus
-# (tests/fake_prometheus.cpp); sourced after assert.sh with $tools set. Exits 77 (skipped) when
-# planner_run or the stand-in is not built.
+# (tests/fake_prometheus.cpp); sourced after assert.sh with $tools set (it sources ports.sh).
+# Exits 77 (skipped) when planner_run or the stand-in is not built.
+. "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 fake=$tools/../tests/fake_prometheus
 for b in "$tools/planner_run" "$fake"; do [ -x "$b" ] || { echo "SKIP: $b not built"; exit 77; }; done
 
@@ -22,11 +23,10 @@ cleanup() {
 # start_fake ANSWERS: the stand-in on a free port of 127.0.0.1 ($port), giving the comma-separated
 # ANSWERS one per round of queries (its log in $work/fake.log); returns once it accepts connections.
 start_fake() {
-  port=$((20000 + RANDOM % 20000))
-  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  free_port port
   "$fake" "$port" "$1" 2>"$work/fake.log" &
   fake_pid=$!
-  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  wait_port "$port" 5
 }
 
 # stop_planner: SIGTERM to the planner_run started in the background as $planner_pid; its exit
