@@ -6,9 +6,12 @@
 //   BM_DecisionAtPeak/attainment_unlimited   the same without the limit of one engine of a kind
 //                                  removed per decision (AttainmentParams::max_scale_down = 0)
 //   BM_DecisionAtPeak/throughput   Dynamo's throughput rules, for comparison
+//   BM_EveryDecision_attainment    a whole replay of the trace with the attainment policy;
+//                                  counters: the median and the longest of its decisions
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -73,6 +76,23 @@ void run(benchmark::State& state, P policy) {
   state.counters["peak_req_per_s"] = catcher.peak_obs.num_req / catcher.peak_obs.duration_s;
 }
 
+/// Forwards to a policy and times every decision.
+template <class P>
+struct DecisionTimer final : PlanningPolicy {
+  P inner;
+  std::vector<double> ms;
+  explicit DecisionTimer(P p) : inner(std::move(p)) {}
+  std::string name() const override { return inner.name(); }
+  double tick_interval_s() const override { return inner.tick_interval_s(); }
+  bool wants_worker_loads() const override { return inner.wants_worker_loads(); }
+  Decision decide(const FleetObservation& o) override {
+    const auto t0 = std::chrono::steady_clock::now();
+    Decision d = inner.decide(o);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    return d;
+  }
+};
+
 PlannerConfig config() {
   PlannerConfig c;
   c.ttft_ms = 200;
@@ -93,6 +113,23 @@ void BM_DecisionAtPeak_attainment_unlimited(benchmark::State& state) {
   unlimited.max_scale_down = 0;
   run(state, AttainmentPolicy<ProfilePerfModel>(config(), unlimited, perf, model));
 }
+/// One whole replay per iteration (registered with one iteration per repetition); the counters
+/// are that replay's median and longest decision.
+void BM_EveryDecision_attainment(benchmark::State& state) {
+  const ReplayWorkload w = load_replay_workload(std::string(SLA_PLANNER_TEST_DATA_DIR) + "/traces/rr-5-45_i3000o300.jsonl");
+  const ProfilePerfModel perf(profile());
+  const FleetSimulator<> sim(ProfileServiceModel(perf), options(), PrefillCostModel(profile().prefill, options().prefill_fixed_latency_ms));
+  std::vector<double> ms;
+  for (auto _ : state) {
+    DecisionTimer<AttainmentPolicy<ProfilePerfModel>> timer(AttainmentPolicy<ProfilePerfModel>(config(), {}, perf, sim));
+    benchmark::DoNotOptimize(sim.run_policy(w, timer));
+    ms = timer.ms;
+  }
+  std::sort(ms.begin(), ms.end());
+  state.counters["decisions"] = static_cast<double>(ms.size());
+  state.counters["decision_median_ms"] = ms[ms.size() / 2];
+  state.counters["decision_max_ms"] = ms.back();
+}
 void BM_DecisionAtPeak_throughput(benchmark::State& state) {
   run(state, ThroughputPolicy<ProfilePerfModel>(config(), ProfilePerfModel(profile())));
 }
@@ -104,5 +141,6 @@ double fastest(const std::vector<double>& v) { return *std::min_element(v.begin(
 
 BENCHMARK(BM_DecisionAtPeak_attainment)->Unit(benchmark::kMillisecond)->Repetitions(9)->ComputeStatistics("min", fastest)->ReportAggregatesOnly(true);
 BENCHMARK(BM_DecisionAtPeak_attainment_unlimited)->Unit(benchmark::kMillisecond)->Repetitions(9)->ComputeStatistics("min", fastest)->ReportAggregatesOnly(true);
+BENCHMARK(BM_EveryDecision_attainment)->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(5)->ReportAggregatesOnly(true);
 BENCHMARK(BM_DecisionAtPeak_throughput)->Unit(benchmark::kMillisecond)->Repetitions(9)->ComputeStatistics("min", fastest)->ReportAggregatesOnly(true);
 BENCHMARK_MAIN();
