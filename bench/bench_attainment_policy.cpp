@@ -41,22 +41,28 @@ ReplayOptions options() {
   return o;
 }
 
-/// Forwards to a policy and keeps a copy of it (and the observation) from before the busiest tick.
+/// A policy wrapped: everything but decide() forwarded to `inner`.
 template <class P>
-struct PeakCatcher final : PlanningPolicy {
+struct Forwarder : PlanningPolicy {
   P inner;
-  std::unique_ptr<P> at_peak;
-  FleetObservation peak_obs;
-  explicit PeakCatcher(P p) : inner(std::move(p)) {}
+  explicit Forwarder(P p) : inner(std::move(p)) {}
   std::string name() const override { return inner.name(); }
   double tick_interval_s() const override { return inner.tick_interval_s(); }
   bool wants_worker_loads() const override { return inner.wants_worker_loads(); }
+};
+
+/// Forwards to a policy and keeps a copy of it (and the observation) from before the busiest tick.
+template <class P>
+struct PeakCatcher final : Forwarder<P> {
+  using Forwarder<P>::Forwarder;
+  std::unique_ptr<P> at_peak;
+  FleetObservation peak_obs;
   Decision decide(const FleetObservation& o) override {
     if (!at_peak || o.num_req > peak_obs.num_req) {
-      at_peak = std::make_unique<P>(inner);
+      at_peak = std::make_unique<P>(this->inner);
       peak_obs = o;
     }
-    return inner.decide(o);
+    return this->inner.decide(o);
   }
 };
 
@@ -78,16 +84,12 @@ void run(benchmark::State& state, P policy) {
 
 /// Forwards to a policy and times every decision.
 template <class P>
-struct DecisionTimer final : PlanningPolicy {
-  P inner;
+struct DecisionTimer final : Forwarder<P> {
+  using Forwarder<P>::Forwarder;
   std::vector<double> ms;
-  explicit DecisionTimer(P p) : inner(std::move(p)) {}
-  std::string name() const override { return inner.name(); }
-  double tick_interval_s() const override { return inner.tick_interval_s(); }
-  bool wants_worker_loads() const override { return inner.wants_worker_loads(); }
   Decision decide(const FleetObservation& o) override {
     const auto t0 = std::chrono::steady_clock::now();
-    Decision d = inner.decide(o);
+    Decision d = this->inner.decide(o);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     return d;
   }
