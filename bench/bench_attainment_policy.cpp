@@ -41,6 +41,17 @@ ReplayOptions options() {
   return o;
 }
 
+/// The sinusoidal example trace, read once.
+const ReplayWorkload& seed_trace() {
+  static const ReplayWorkload w = load_replay_workload(std::string(SLA_PLANNER_TEST_DATA_DIR) + "/traces/rr-5-45_i3000o300.jsonl");
+  return w;
+}
+
+/// The replay model of options() on the profile (also the attainment policy's model of the fleet).
+FleetSimulator<> simulator(const ProfilePerfModel& perf) {
+  return FleetSimulator<>(ProfileServiceModel(perf), options(), PrefillCostModel(profile().prefill, options().prefill_fixed_latency_ms));
+}
+
 /// A policy wrapped: everything but decide() forwarded to `inner`.
 template <class P>
 struct Forwarder : PlanningPolicy {
@@ -68,9 +79,9 @@ struct PeakCatcher final : Forwarder<P> {
 
 template <class P>
 void run(benchmark::State& state, P policy) {
-  const ReplayWorkload w = load_replay_workload(std::string(SLA_PLANNER_TEST_DATA_DIR) + "/traces/rr-5-45_i3000o300.jsonl");
+  const ReplayWorkload& w = seed_trace();
   const ProfilePerfModel perf(profile());
-  const FleetSimulator<> sim(ProfileServiceModel(perf), options(), PrefillCostModel(profile().prefill, options().prefill_fixed_latency_ms));
+  const FleetSimulator<> sim = simulator(perf);
   PeakCatcher<P> catcher(std::move(policy));
   sim.run_policy(w, catcher);
   for (auto _ : state) {
@@ -105,12 +116,12 @@ PlannerConfig config() {
 
 void BM_DecisionAtPeak_attainment(benchmark::State& state) {
   const ProfilePerfModel perf(profile());
-  const FleetSimulator<> model(ProfileServiceModel(perf), options(), PrefillCostModel(profile().prefill, options().prefill_fixed_latency_ms));
+  const FleetSimulator<> model = simulator(perf);
   run(state, AttainmentPolicy<ProfilePerfModel>(config(), {}, perf, model));
 }
 void BM_DecisionAtPeak_attainment_unlimited(benchmark::State& state) {
   const ProfilePerfModel perf(profile());
-  const FleetSimulator<> model(ProfileServiceModel(perf), options(), PrefillCostModel(profile().prefill, options().prefill_fixed_latency_ms));
+  const FleetSimulator<> model = simulator(perf);
   AttainmentParams unlimited;
   unlimited.max_scale_down = 0;
   run(state, AttainmentPolicy<ProfilePerfModel>(config(), unlimited, perf, model));
@@ -118,9 +129,9 @@ void BM_DecisionAtPeak_attainment_unlimited(benchmark::State& state) {
 /// One whole replay per iteration (registered with one iteration per repetition); the counters
 /// are that replay's median and longest decision.
 void BM_EveryDecision_attainment(benchmark::State& state) {
-  const ReplayWorkload w = load_replay_workload(std::string(SLA_PLANNER_TEST_DATA_DIR) + "/traces/rr-5-45_i3000o300.jsonl");
+  const ReplayWorkload& w = seed_trace();
   const ProfilePerfModel perf(profile());
-  const FleetSimulator<> sim(ProfileServiceModel(perf), options(), PrefillCostModel(profile().prefill, options().prefill_fixed_latency_ms));
+  const FleetSimulator<> sim = simulator(perf);
   std::vector<double> ms;
   for (auto _ : state) {
     DecisionTimer<AttainmentPolicy<ProfilePerfModel>> timer(AttainmentPolicy<ProfilePerfModel>(config(), {}, perf, sim));
